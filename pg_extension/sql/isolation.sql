@@ -1,0 +1,352 @@
+-- Isolation helpers: make a table tenant-safe in one call, and undo it exactly.
+--
+-- Every helper runs with the caller's rights (SECURITY INVOKER): it can only do what the
+-- caller could do with ALTER TABLE, so it needs no privilege check of its own. Each pins
+-- search_path so that names in the caller's schemas cannot redirect it.
+--
+-- A table is *isolated* when it has ENABLE and FORCE ROW LEVEL SECURITY and the policy
+-- `cauldron_isolation`: permissive, FOR ALL, TO PUBLIC, with both USING and WITH CHECK
+-- `cauldron_id = (SELECT <extension schema>.current_cauldron())`. The scalar subquery makes
+-- PostgreSQL call the function once per statement (an InitPlan) instead of once per row,
+-- and lets the planner use an index on (cauldron_id, ...).
+
+-- The policy expression, as CREATE POLICY takes it.
+CREATE FUNCTION cauldron.isolation_expression() RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN 'cauldron_id = (SELECT @extschema@.current_cauldron())';
+
+-- Whether `relid` carries the isolation policy exactly as isolate() writes it. Compared on
+-- the server's own deparse, with search_path pinned so the function name comes out
+-- qualified; a varchar and a text tenant column deparse differently, and both are fine.
+CREATE FUNCTION cauldron.has_isolation_policy(relid oid) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (
+        SELECT 1
+        FROM pg_policy AS policy
+        CROSS JOIN LATERAL (VALUES
+            (format('((cauldron_id)::text = (( SELECT %s.current_cauldron() AS current_cauldron))::text)',
+                    '@extschema@')),
+            (format('(cauldron_id = (( SELECT %s.current_cauldron() AS current_cauldron))::text)',
+                    '@extschema@'))
+        ) AS expected(expression)
+        WHERE policy.polrelid = relid
+          AND policy.polname = 'cauldron_isolation'
+          AND policy.polcmd = '*'
+          AND policy.polpermissive
+          AND policy.polroles = '{0}'
+          AND pg_get_expr(policy.polqual, policy.polrelid) = expected.expression
+          AND pg_get_expr(policy.polwithcheck, policy.polrelid) = expected.expression
+    )
+$$;
+
+CREATE FUNCTION cauldron.is_shared(relid oid) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (
+        SELECT 1
+        FROM cauldron.shared_tables AS shared
+        JOIN pg_namespace AS namespace ON namespace.nspname = shared.schema_name
+        JOIN pg_class AS class ON class.relnamespace = namespace.oid
+                              AND class.relname = shared.table_name
+        WHERE class.oid = relid
+    )
+$$;
+
+-- The table and, when it is partitioned, every partition below it, with their depth.
+-- pg_partition_tree() alone returns nothing for a table outside any partition tree.
+CREATE FUNCTION cauldron.table_tree(tbl regclass) RETURNS TABLE (relid regclass, level integer)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT tree.relid, tree.level FROM pg_partition_tree(tbl) AS tree
+    UNION
+    SELECT tbl, 0
+$$;
+
+-- Adds the tenant column `cauldron_id varchar(50) NOT NULL DEFAULT current_cauldron()`.
+--
+-- With a current cauldron, PostgreSQL evaluates the default once and stores it as the
+-- value of every existing row without rewriting the table (a "fast default"), so the call
+-- takes milliseconds whatever the size: EXISTING ROWS TAKE THE CAULDRON CURRENT AT THE CALL.
+-- Without a current cauldron only an empty table can take the column.
+CREATE FUNCTION cauldron.add_tenant_column(tbl regclass) RETURNS text
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    relation pg_class;
+    column_type text;
+    column_not_null boolean;
+    column_default text;
+    current_id text;
+BEGIN
+    SELECT * INTO relation FROM pg_class WHERE oid = tbl;
+    IF relation.relkind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION 'cannot add a tenant column to %', tbl
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'Only tables and partitioned tables take a tenant column.';
+    END IF;
+    IF relation.relispartition THEN
+        RAISE EXCEPTION 'cannot add a tenant column to partition %', tbl
+            USING ERRCODE = 'wrong_object_type',
+                  HINT = 'Add it to the partitioned table; its partitions follow.';
+    END IF;
+
+    SELECT format_type(attribute.atttypid, attribute.atttypmod), attribute.attnotnull,
+           pg_get_expr(default_value.adbin, default_value.adrelid)
+      INTO column_type, column_not_null, column_default
+      FROM pg_attribute AS attribute
+      LEFT JOIN pg_attrdef AS default_value
+             ON default_value.adrelid = attribute.attrelid
+            AND default_value.adnum = attribute.attnum
+     WHERE attribute.attrelid = tbl AND attribute.attname = 'cauldron_id'
+       AND NOT attribute.attisdropped;
+    IF FOUND THEN
+        IF column_type = 'character varying(50)' AND column_not_null
+           AND column_default = '@extschema@.current_cauldron()' THEN
+            RETURN 'unchanged: the tenant column is already in place';
+        END IF;
+        RAISE EXCEPTION 'table % already has a column named cauldron_id', tbl
+            USING ERRCODE = 'duplicate_column',
+                  DETAIL = format('It is %s%s, default %s.', column_type,
+                                  CASE WHEN column_not_null THEN ' NOT NULL' ELSE '' END,
+                                  coalesce(column_default, 'none')),
+                  HINT = 'Fix it by hand: varchar(50) NOT NULL DEFAULT current_cauldron(); '
+                      || 'cauldron-audit plan writes a lock-safe migration for it.';
+    END IF;
+
+    SELECT context.cauldron_id INTO current_id FROM cauldron.context() AS context;
+    IF current_id IS NOT NULL THEN
+        EXECUTE format(
+            'ALTER TABLE %s ADD COLUMN cauldron_id varchar(50) NOT NULL '
+            'DEFAULT @extschema@.current_cauldron()', tbl);
+        RETURN format('added: existing rows belong to cauldron %s', current_id);
+    END IF;
+
+    -- No cauldron to give existing rows: add the column empty, then require NOT NULL, which
+    -- holds only if the table has no rows.
+    BEGIN
+        EXECUTE format(
+            'ALTER TABLE %s ADD COLUMN cauldron_id varchar(50), '
+            'ALTER COLUMN cauldron_id SET DEFAULT @extschema@.current_cauldron(), '
+            'ALTER COLUMN cauldron_id SET NOT NULL', tbl);
+    EXCEPTION WHEN not_null_violation THEN
+        RAISE EXCEPTION 'table % has rows and no cauldron is set to give them', tbl
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Enter the cauldron the existing rows belong to, then call '
+                      || 'add_tenant_column again: SELECT cauldron.enter(''<id>'');';
+    END;
+    RETURN 'added: the table was empty';
+END
+$$;
+
+-- Isolates one table (not its partitions) and says what it did.
+CREATE FUNCTION cauldron.isolate_one(relid oid) RETURNS text
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    relation pg_class;
+    expression text := cauldron.isolation_expression();
+    existing pg_policy;
+BEGIN
+    SELECT * INTO relation FROM pg_class WHERE oid = relid;
+    IF relation.relkind = 'f' THEN
+        RETURN 'skipped: foreign tables cannot enforce row-level security';
+    END IF;
+    IF relation.relkind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION '% is not a table', relid::regclass USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF cauldron.is_shared(relid) THEN
+        RAISE EXCEPTION 'table % is shared', relid::regclass
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Shared tables hold data of every cauldron and are never isolated.',
+                  HINT = format('Call SELECT cauldron.unshare(%L) first if it holds tenant data.',
+                                relid::regclass::text);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = relid
+                   AND attname = 'cauldron_id' AND NOT attisdropped) THEN
+        RAISE EXCEPTION 'table % has no tenant column', relid::regclass
+            USING ERRCODE = 'undefined_column',
+                  HINT = format('Add it with SELECT cauldron.add_tenant_column(%L);',
+                                relid::regclass::text);
+    END IF;
+
+    IF relation.relrowsecurity AND relation.relforcerowsecurity
+       AND cauldron.has_isolation_policy(relid) THEN
+        RETURN 'unchanged: already isolated';
+    END IF;
+
+    -- Row-level security goes on before the policy exists, and a wrong policy is fixed
+    -- under guard_allow(), so the guard never sees a half-isolated table.
+    PERFORM cauldron.guard_allow(relid);
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY',
+                   relid::regclass);
+    SELECT * INTO existing FROM pg_policy
+     WHERE polrelid = relid AND polname = 'cauldron_isolation';
+    IF NOT FOUND THEN
+        EXECUTE format('CREATE POLICY cauldron_isolation ON %s AS PERMISSIVE FOR ALL TO PUBLIC '
+                       'USING (%s) WITH CHECK (%s)', relid::regclass, expression, expression);
+        -- release() restores exactly these flags; the comment travels with pg_dump.
+        EXECUTE format('COMMENT ON POLICY cauldron_isolation ON %s IS %L', relid::regclass,
+                       format('cauldron isolation policy; before isolate: rls=%s force=%s',
+                              CASE WHEN relation.relrowsecurity THEN 'on' ELSE 'off' END,
+                              CASE WHEN relation.relforcerowsecurity THEN 'on' ELSE 'off' END));
+    ELSIF existing.polcmd = '*' AND existing.polpermissive THEN
+        EXECUTE format('ALTER POLICY cauldron_isolation ON %s TO PUBLIC USING (%s) WITH CHECK (%s)',
+                       relid::regclass, expression, expression);
+    ELSE
+        EXECUTE format('DROP POLICY cauldron_isolation ON %s', relid::regclass);
+        EXECUTE format('CREATE POLICY cauldron_isolation ON %s AS PERMISSIVE FOR ALL TO PUBLIC '
+                       'USING (%s) WITH CHECK (%s)', relid::regclass, expression, expression);
+    END IF;
+    PERFORM cauldron.guard_done(relid);
+    RETURN CASE WHEN existing.polname IS NULL THEN 'isolated' ELSE 'isolated: policy corrected' END;
+END
+$$;
+
+-- ENABLE + FORCE row-level security and the isolation policy, on the table and every
+-- partition below it. Idempotent.
+CREATE FUNCTION cauldron.isolate(tbl regclass)
+    RETURNS TABLE (table_name regclass, action text)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY
+        -- Partitions first: the guard objects to an isolated table with partitions that
+        -- are not, so the parent's policy comes last.
+        SELECT tree.relid::regclass, cauldron.isolate_one(tree.relid)
+          FROM cauldron.table_tree(tbl) AS tree
+         ORDER BY tree.level DESC, tree.relid::text;
+END
+$$;
+
+-- The exact undo of isolate(): drops the policy and puts back the row-level security flags
+-- the table had before.
+CREATE FUNCTION cauldron.release(tbl regclass)
+    RETURNS TABLE (table_name regclass, action text)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    member record;
+    note text;
+    had_rls boolean;
+    had_force boolean;
+BEGIN
+    FOR member IN
+        -- The parent first, for the same reason isolate() does it last.
+        SELECT tree.relid FROM cauldron.table_tree(tbl) AS tree
+         ORDER BY tree.level, tree.relid::text
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = member.relid
+                       AND polname = 'cauldron_isolation') THEN
+            table_name := member.relid; action := 'unchanged: not isolated';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        note := obj_description(
+            (SELECT oid FROM pg_policy WHERE polrelid = member.relid
+               AND polname = 'cauldron_isolation'), 'pg_policy');
+        had_rls := coalesce(note ~ 'rls=on', false);
+        had_force := coalesce(note ~ 'force=on', false);
+        PERFORM cauldron.guard_allow(member.relid);
+        EXECUTE format('DROP POLICY cauldron_isolation ON %s', member.relid::regclass);
+        EXECUTE format('ALTER TABLE %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY',
+                       member.relid::regclass,
+                       CASE WHEN had_rls THEN 'ENABLE' ELSE 'DISABLE' END,
+                       CASE WHEN had_force THEN 'FORCE' ELSE 'NO FORCE' END);
+        PERFORM cauldron.guard_done(member.relid);
+        table_name := member.relid; action := 'released';
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+-- Isolates every table of a schema that is not shared. All or nothing: if any table lacks
+-- the tenant column, nothing is changed and the error lists them.
+CREATE FUNCTION cauldron.isolate_schema(schema_name name)
+    RETURNS TABLE (table_name regclass, action text)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    schema_oid oid;
+    missing text;
+BEGIN
+    SELECT oid INTO schema_oid FROM pg_namespace WHERE nspname = schema_name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'schema "%" does not exist', schema_name
+            USING ERRCODE = 'invalid_schema_name';
+    END IF;
+
+    SELECT string_agg(class.oid::regclass::text, ', ' ORDER BY class.relname) INTO missing
+      FROM pg_class AS class
+     WHERE class.relnamespace = schema_oid AND class.relkind IN ('r', 'p')
+       AND NOT class.relispartition
+       AND NOT cauldron.is_shared(class.oid)
+       AND NOT EXISTS (SELECT 1 FROM pg_depend WHERE classid = 'pg_class'::regclass
+                       AND objid = class.oid AND deptype = 'e')
+       AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = class.oid
+                       AND attname = 'cauldron_id' AND NOT attisdropped);
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'tables of schema "%" have no tenant column', schema_name
+            USING ERRCODE = 'undefined_column',
+                  DETAIL = 'Without a tenant column: ' || missing || '.',
+                  HINT = 'Add the column with cauldron.add_tenant_column(), or mark global '
+                      || 'tables with cauldron.share(); nothing was changed.';
+    END IF;
+
+    RETURN QUERY
+        SELECT class.oid::regclass, 'unchanged: shared'::text
+          FROM pg_class AS class
+         WHERE class.relnamespace = schema_oid AND class.relkind IN ('r', 'p')
+           AND cauldron.is_shared(class.oid)
+        UNION ALL
+        SELECT isolated.table_name, isolated.action
+          FROM pg_class AS class
+          CROSS JOIN LATERAL cauldron.isolate(class.oid) AS isolated
+         WHERE class.relnamespace = schema_oid AND class.relkind IN ('r', 'p')
+           AND NOT class.relispartition
+           AND NOT cauldron.is_shared(class.oid)
+           AND NOT EXISTS (SELECT 1 FROM pg_depend WHERE classid = 'pg_class'::regclass
+                           AND objid = class.oid AND deptype = 'e');
+END
+$$;
+
+-- Marks a table as global on purpose: no tenant column, never isolated.
+CREATE FUNCTION cauldron.share(tbl regclass, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = tbl AND polname = 'cauldron_isolation') THEN
+        RAISE EXCEPTION 'table % is isolated', tbl
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Call SELECT cauldron.release(%L) first.', tbl::text);
+    END IF;
+    INSERT INTO cauldron.shared_tables (schema_name, table_name, reason)
+    SELECT namespace.nspname, class.relname, reason
+      FROM pg_class AS class JOIN pg_namespace AS namespace ON namespace.oid = class.relnamespace
+     WHERE class.oid = tbl
+    ON CONFLICT ON CONSTRAINT shared_tables_pkey DO NOTHING;
+    RETURN CASE WHEN FOUND THEN 'shared' ELSE 'unchanged: already shared' END;
+END
+$$;
+
+CREATE FUNCTION cauldron.unshare(tbl regclass) RETURNS text
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM cauldron.shared_tables AS shared
+     USING pg_class AS class JOIN pg_namespace AS namespace ON namespace.oid = class.relnamespace
+     WHERE class.oid = tbl AND shared.schema_name = namespace.nspname
+       AND shared.table_name = class.relname;
+    RETURN CASE WHEN FOUND THEN 'unshared' ELSE 'unchanged: not shared' END;
+END
+$$;
