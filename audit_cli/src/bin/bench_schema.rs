@@ -1,0 +1,2 @@
+//! Writes an N-table multi-tenant schema for benchmarks (filled in below).
+fn main() {}

@@ -1,0 +1,119 @@
+//! Reading the catalog: a fixed set of queries in one read-only snapshot.
+
+use std::time::{Duration, Instant};
+
+use postgres::error::SqlState;
+use postgres::{Client, IsolationLevel, Row, Transaction};
+
+use super::rows::CatalogBuilder;
+use crate::model::Catalog;
+use crate::AuditError;
+
+/// A catalog query kept as a commented `.sql` file under `sql/catalog/`.
+struct CatalogQuery {
+    name: &'static str,
+    text: &'static str,
+}
+
+macro_rules! catalog_query {
+    ($file:literal) => {
+        CatalogQuery { name: $file, text: include_str!(concat!("../../../sql/catalog/", $file)) }
+    };
+}
+
+const EXTENSION: CatalogQuery = catalog_query!("extension.sql");
+const SHARED_TABLES: CatalogQuery = catalog_query!("shared_tables.sql");
+const RELATIONS: CatalogQuery = catalog_query!("relations.sql");
+const COLUMNS: CatalogQuery = catalog_query!("columns.sql");
+const INDEXES: CatalogQuery = catalog_query!("indexes.sql");
+const FOREIGN_KEYS: CatalogQuery = catalog_query!("foreign_keys.sql");
+const POLICIES: CatalogQuery = catalog_query!("policies.sql");
+const VIEW_READS: CatalogQuery = catalog_query!("view_reads.sql");
+const ROLES: CatalogQuery = catalog_query!("roles.sql");
+
+/// How to read the catalog.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Upper bound for each statement (`SET LOCAL statement_timeout`).
+    pub statement_timeout: Duration,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { statement_timeout: Duration::from_secs(30) }
+    }
+}
+
+/// What loading cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadStats {
+    /// Statements sent to the server, transaction control included.
+    pub queries: usize,
+    /// Wall time from BEGIN to COMMIT.
+    pub duration: Duration,
+}
+
+/// Reads the catalog of the connected database.
+///
+/// All queries run in one `READ ONLY`, `REPEATABLE READ` transaction, so they see one
+/// consistent snapshot and cannot change anything; `search_path` is pinned to `pg_catalog`
+/// so deparsed expressions qualify every other schema. The number of statements does not
+/// depend on the size of the schema: one more is sent only when the extension is installed.
+pub fn load(client: &mut Client, options: &LoadOptions) -> Result<(Catalog, LoadStats), AuditError> {
+    let started = Instant::now();
+    let timeout = format!("{}ms", options.statement_timeout.as_millis().max(1));
+    let transaction = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(|source| AuditError::Query { query: "BEGIN", source })?;
+    let mut session = Session { transaction, queries: 1, timeout };
+    let settings = format!(
+        "SET LOCAL statement_timeout = '{}'; SET LOCAL search_path = pg_catalog",
+        session.timeout
+    );
+    session
+        .transaction
+        .batch_execute(&settings)
+        .map_err(|source| AuditError::Query { query: "SET LOCAL", source })?;
+    session.queries += 1;
+
+    let mut builder = CatalogBuilder::default();
+    let extension = session.run(&EXTENSION)?;
+    if let Some(row) = extension.first() {
+        let shared = session.run(&SHARED_TABLES)?;
+        builder.extension(row, &shared);
+    }
+    builder.relations(&session.run(&RELATIONS)?);
+    builder.columns(&session.run(&COLUMNS)?);
+    builder.indexes(&session.run(&INDEXES)?);
+    builder.foreign_keys(&session.run(&FOREIGN_KEYS)?);
+    builder.policies(&session.run(&POLICIES)?);
+    builder.view_reads(&session.run(&VIEW_READS)?);
+    builder.roles(&session.run(&ROLES)?);
+
+    let Session { transaction, queries, .. } = session;
+    transaction.commit().map_err(|source| AuditError::Query { query: "COMMIT", source })?;
+    let stats = LoadStats { queries: queries + 1, duration: started.elapsed() };
+    Ok((builder.finish(), stats))
+}
+
+struct Session<'a> {
+    transaction: Transaction<'a>,
+    queries: usize,
+    timeout: String,
+}
+
+impl Session<'_> {
+    fn run(&mut self, query: &CatalogQuery) -> Result<Vec<Row>, AuditError> {
+        self.queries += 1;
+        self.transaction.query(query.text, &[]).map_err(|source| {
+            if source.code() == Some(&SqlState::QUERY_CANCELED) {
+                AuditError::StatementTimeout { query: query.name, timeout: self.timeout.clone() }
+            } else {
+                AuditError::Query { query: query.name, source }
+            }
+        })
+    }
+}

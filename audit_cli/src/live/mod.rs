@@ -1,0 +1,17 @@
+//! Reading a live database into the catalog model.
+//!
+//! [`ConnectionSettings`] resolves where to connect the way libpq does (connection string,
+//! then `PG*` variables, then defaults); [`connect`] opens the connection, with TLS when
+//! `sslmode` asks for it; [`load`] reads the catalog in a constant number of queries inside
+//! one read-only, repeatable-read transaction.
+
+mod acl;
+mod conninfo;
+mod connect;
+mod loader;
+mod rows;
+mod tls;
+
+pub use conninfo::{ConnectionSettings, SslMode};
+pub use connect::connect;
+pub use loader::{load, LoadOptions, LoadStats};
