@@ -38,7 +38,10 @@ pub enum AuditError {
         source: postgres::Error,
     },
     /// Connecting took longer than the connect timeout.
-    #[error("cannot connect to {target}: no answer within {seconds} s (connect timeout)")]
+    #[error(
+        "cannot connect to {target}: no answer within {seconds} s (connect timeout; is a \
+         PostgreSQL server listening there?)"
+    )]
     ConnectTimeout {
         /// `host:port/dbname` we tried.
         target: String,

@@ -132,6 +132,11 @@ impl Drop for TestDatabase {
 
 /// Runs the binary with `args` in `dir`, with no connection variables inherited.
 pub fn run_cli(args: &[&str], dir: &Path) -> Output {
+    run_cli_with_env(args, dir, &[])
+}
+
+/// Like [`run_cli`], with the given environment variables set.
+pub fn run_cli_with_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cauldron-audit"));
     command.args(args).current_dir(dir).env("NO_COLOR", "1");
     for (name, _) in std::env::vars() {
@@ -139,6 +144,7 @@ pub fn run_cli(args: &[&str], dir: &Path) -> Output {
             command.env_remove(name);
         }
     }
+    command.envs(env.iter().copied());
     command.output().expect("run cauldron-audit")
 }
 
