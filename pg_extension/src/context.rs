@@ -61,6 +61,31 @@ fn current_cauldron() -> &'static str {
     }
 }
 
+/// Whether a cursor (DECLARE, or a named protocol-level portal) is open. Its remaining rows
+/// were selected under the current cauldron, so switching must wait until it is closed.
+fn named_cursor_open() -> bool {
+    Spi::get_one::<bool>(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_cursors \
+                        WHERE name OPERATOR(pg_catalog.<>) '')",
+    )
+    .ok()
+    .flatten()
+    .unwrap_or(true)
+}
+
+/// Whether a WITH HOLD cursor survives from an earlier transaction: its rows belong to
+/// whatever cauldron that transaction was in.
+fn held_cursor_from_earlier_transaction() -> bool {
+    Spi::get_one::<bool>(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_cursors \
+                        WHERE is_holdable \
+                          AND creation_time OPERATOR(pg_catalog.<) pg_catalog.now())",
+    )
+    .ok()
+    .flatten()
+    .unwrap_or(true)
+}
+
 #[pg_schema]
 mod cauldron {
     use super::*;
@@ -82,6 +107,12 @@ mod cauldron {
                 errors::raise_switch_refused(current, id);
             }
         }
+        if held_cursor_from_earlier_transaction() {
+            errors::raise_cursors_open("a WITH HOLD cursor from an earlier transaction is open");
+        }
+        if super::resolve().0 != Some(id) && named_cursor_open() {
+            errors::raise_cursors_open("a cursor of the current cauldron is open");
+        }
         if session {
             gucs::write(gucs::SESSION_ID_NAME, id, Scope::Session);
         } else {
@@ -97,6 +128,9 @@ mod cauldron {
     fn exit() -> Option<String> {
         let (current, source) = super::resolve();
         let left = current.map(str::to_string);
+        if current.is_some() && named_cursor_open() {
+            errors::raise_cursors_open("a cursor of the current cauldron is open");
+        }
         match source {
             Source::Transaction => gucs::write(gucs::TRANSACTION_ID_NAME, "", Scope::Transaction),
             Source::Session => gucs::write(gucs::SESSION_ID_NAME, "", Scope::Session),

@@ -40,6 +40,16 @@ pub fn raise_switch_refused(current: &str, requested: &str) -> ! {
     )
 }
 
+/// A switch while a cursor could still hand out the earlier cauldron's rows.
+pub fn raise_cursors_open(reason: &str) -> ! {
+    raise(
+        PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+        "cannot switch cauldrons while cursors are open".into(),
+        format!("{}.", capitalise(reason)),
+        "Close them first: CLOSE ALL.".into(),
+    )
+}
+
 /// An id that is not in the registry.
 pub fn raise_unknown(id: &str) -> ! {
     raise(

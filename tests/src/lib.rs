@@ -23,6 +23,25 @@ pub fn connect(role: &str, database: &str) -> Client {
         .unwrap_or_else(|error| panic!("cannot connect as {role} to {database}: {error}"))
 }
 
+/// Connects and collects every NOTICE the server sends into the returned list.
+pub fn connect_collecting_notices(
+    role: &str,
+    database: &str,
+) -> (Client, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let (host, port) = server();
+    let notices = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = notices.clone();
+    let mut config: postgres::Config =
+        format!("host={host} port={port} user={role} dbname={database}")
+            .parse()
+            .unwrap();
+    config.notice_callback(move |notice| sink.lock().unwrap().push(notice.message().to_string()));
+    let client = config
+        .connect(NoTls)
+        .unwrap_or_else(|error| panic!("cannot connect: {error}"));
+    (client, notices)
+}
+
 /// Connects with extra startup options, as libpq's PGOPTIONS would send them.
 pub fn connect_with_options(role: &str, database: &str, options: &str) -> Client {
     let (host, port) = server();
