@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use crate::model::QualifiedName;
 use crate::{Finding, Rule, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -49,7 +50,7 @@ fn rule_descriptor(rule: Rule) -> Value {
 
 fn result(finding: &Finding) -> Value {
     let index = Rule::ALL.iter().position(|r| *r == finding.rule).unwrap_or_default();
-    let qualified = format!("{}.{}", finding.schema, finding.object);
+    let qualified = QualifiedName::new(&finding.schema, &finding.object).to_string();
     let kind = if finding.rule == Rule::RoleBypassesRls { "role" } else { "table" };
     let mut location = json!({
         "logicalLocations": [{ "name": finding.object, "fullyQualifiedName": qualified, "kind": kind }]
