@@ -127,11 +127,14 @@ BEGIN
     END IF;
 
     -- No cauldron to give existing rows: add the column empty, then require NOT NULL, which
-    -- holds only if the table has no rows.
+    -- holds only if the table has no rows. Two statements, because a partitioned table
+    -- takes SET NOT NULL only once its partitions have the column; guard_allow() keeps the
+    -- guard from judging the table in between.
+    PERFORM cauldron.guard_allow(tbl);
+    EXECUTE format('ALTER TABLE %s ADD COLUMN cauldron_id varchar(50)', tbl);
     BEGIN
         EXECUTE format(
-            'ALTER TABLE %s ADD COLUMN cauldron_id varchar(50), '
-            'ALTER COLUMN cauldron_id SET DEFAULT @extschema@.current_cauldron(), '
+            'ALTER TABLE %s ALTER COLUMN cauldron_id SET DEFAULT @extschema@.current_cauldron(), '
             'ALTER COLUMN cauldron_id SET NOT NULL', tbl);
     EXCEPTION WHEN not_null_violation THEN
         RAISE EXCEPTION 'table % has rows and no cauldron is set to give them', tbl
@@ -139,6 +142,7 @@ BEGIN
                   HINT = 'Enter the cauldron the existing rows belong to, then call '
                       || 'add_tenant_column again: SELECT cauldron.enter(''<id>'');';
     END;
+    PERFORM cauldron.guard_done(tbl);
     RETURN 'added: the table was empty';
 END
 $$;
@@ -318,35 +322,73 @@ BEGIN
 END
 $$;
 
--- Marks a table as global on purpose: no tenant column, never isolated.
-CREATE FUNCTION cauldron.share(tbl regclass, reason text DEFAULT NULL) RETURNS text
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
+-- Resolves a table name as share() and unshare() take it: an existing table by the usual
+-- search_path rules, or a name not created yet, unqualified meaning the current schema.
+CREATE FUNCTION cauldron.table_name_parts(tbl text, OUT schema_name name, OUT table_name name)
+    LANGUAGE plpgsql STABLE
+    -- No pinned search_path: names resolve as the caller wrote them; every reference
+    -- below is qualified instead.
 AS $$
+DECLARE
+    existing oid := pg_catalog.to_regclass(tbl);
+    parts text[];
 BEGIN
-    IF EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = tbl AND polname = 'cauldron_isolation') THEN
-        RAISE EXCEPTION 'table % is isolated', tbl
+    IF existing IS NOT NULL THEN
+        SELECT namespace.nspname, class.relname INTO schema_name, table_name
+          FROM pg_catalog.pg_class AS class
+          JOIN pg_catalog.pg_namespace AS namespace ON namespace.oid = class.relnamespace
+         WHERE class.oid = existing;
+        RETURN;
+    END IF;
+    parts := pg_catalog.parse_ident(tbl);
+    CASE pg_catalog.cardinality(parts)
+        WHEN 1 THEN schema_name := pg_catalog.current_schema(); table_name := parts[1];
+        WHEN 2 THEN schema_name := parts[1]; table_name := parts[2];
+        ELSE RAISE EXCEPTION 'improper table name: %', tbl USING ERRCODE = 'invalid_name';
+    END CASE;
+    IF schema_name IS NULL THEN
+        RAISE EXCEPTION 'no schema has been selected to hold table %', tbl
+            USING ERRCODE = 'invalid_schema_name', HINT = 'Qualify the name with its schema.';
+    END IF;
+END
+$$;
+
+-- Marks a table as global on purpose: no tenant column, never isolated. The table need not
+-- exist yet, so a table can be declared shared before a migration creates it under an
+-- enforcing guard.
+CREATE FUNCTION cauldron.share(tbl text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+    target record;
+BEGIN
+    SELECT * INTO target FROM cauldron.table_name_parts(tbl);
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_policy AS policy
+                 JOIN pg_catalog.pg_class AS class ON class.oid = policy.polrelid
+                 JOIN pg_catalog.pg_namespace AS namespace ON namespace.oid = class.relnamespace
+                WHERE namespace.nspname = target.schema_name AND class.relname = target.table_name
+                  AND policy.polname = 'cauldron_isolation') THEN
+        RAISE EXCEPTION 'table %.% is isolated', quote_ident(target.schema_name),
+                        quote_ident(target.table_name)
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = format('Call SELECT cauldron.release(%L) first.', tbl::text);
+                  HINT = format('Call SELECT cauldron.release(%L) first.', tbl);
     END IF;
     INSERT INTO cauldron.shared_tables (schema_name, table_name, reason)
-    SELECT namespace.nspname, class.relname, reason
-      FROM pg_class AS class JOIN pg_namespace AS namespace ON namespace.oid = class.relnamespace
-     WHERE class.oid = tbl
+    VALUES (target.schema_name, target.table_name, reason)
     ON CONFLICT ON CONSTRAINT shared_tables_pkey DO NOTHING;
     RETURN CASE WHEN FOUND THEN 'shared' ELSE 'unchanged: already shared' END;
 END
 $$;
 
-CREATE FUNCTION cauldron.unshare(tbl regclass) RETURNS text
+CREATE FUNCTION cauldron.unshare(tbl text) RETURNS text
     LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    target record;
 BEGIN
+    SELECT * INTO target FROM cauldron.table_name_parts(tbl);
     DELETE FROM cauldron.shared_tables AS shared
-     USING pg_class AS class JOIN pg_namespace AS namespace ON namespace.oid = class.relnamespace
-     WHERE class.oid = tbl AND shared.schema_name = namespace.nspname
-       AND shared.table_name = class.relname;
+     WHERE shared.schema_name = target.schema_name AND shared.table_name = target.table_name;
     RETURN CASE WHEN FOUND THEN 'unshared' ELSE 'unchanged: not shared' END;
 END
 $$;

@@ -8,8 +8,8 @@ REVOKE ALL ON FUNCTION cauldron.create_cauldron(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cauldron.disable_cauldron(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cauldron.enable_cauldron(text) FROM PUBLIC;
 -- Declaring data global is a security decision, so it is the DBA's.
-REVOKE ALL ON FUNCTION cauldron.share(regclass, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION cauldron.unshare(regclass) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cauldron.share(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cauldron.unshare(text) FROM PUBLIC;
 
 -- current_cauldron() and context() stay executable by everyone: they only read. The
 -- isolation helpers stay executable too: they run with the caller's rights, so they can

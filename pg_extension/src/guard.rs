@@ -38,7 +38,10 @@ impl GuardMode {
     }
 }
 
-pub static GUARD: GucSetting<GuardMode> = GucSetting::<GuardMode>::new(GuardMode::Warn);
+/// `enforce` until a DBA says otherwise. Failing closed matters beyond the first install: a
+/// refused change (say, an ordinary role's connection option) falls back to this value, not
+/// to the database's setting, so the fallback must be the strict one.
+pub static GUARD: GucSetting<GuardMode> = GucSetting::<GuardMode>::new(GuardMode::Enforce);
 
 /// Registers `cauldron.guard`.
 ///

@@ -28,7 +28,8 @@ impl Fixture {
         let mut superuser = database.superuser();
         superuser
             .batch_execute(&format!(
-                "GRANT CREATE ON DATABASE {} TO {owner};
+                "GRANT CREATE ON DATABASE {0} TO {owner};
+                 ALTER DATABASE {0} SET cauldron.guard = warn;
                  SELECT cauldron.create_cauldron(id, initcap(id))
                    FROM unnest(ARRAY['acme', 'globex', 'initech']) AS id;",
                 database.name
@@ -39,7 +40,6 @@ impl Fixture {
             .replace(":owner", &owner)
             .replace(":app", &app);
         let mut owner_client = database.connect_as(&owner);
-        owner_client.batch_execute("SET cauldron.guard = off").ok();
         owner_client.batch_execute(&schema).unwrap();
         superuser
             .batch_execute("SELECT cauldron.share('app.plans')")
