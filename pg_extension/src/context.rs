@@ -52,7 +52,8 @@ CREATE FUNCTION current_cauldron() RETURNS varchar
     LANGUAGE c STABLE PARALLEL SAFE
     AS 'MODULE_PATHNAME', 'current_cauldron_wrapper';
 COMMENT ON FUNCTION current_cauldron() IS
-    'The current cauldron: the transaction''s cauldron.enter(), else the session''s, else cauldron.default_id; raises when none is set.';
+    'The current cauldron: the transaction''s cauldron.enter(), else the session''s, '
+    'else cauldron.default_id; raises when none is set.';
 "#)]
 fn current_cauldron() -> &'static str {
     match resolve() {

@@ -53,7 +53,7 @@ pub fn define() {
     unsafe {
         GucRegistry::define_enum_guc_with_hooks(
             c"cauldron.guard",
-            c"What happens when DDL creates a table without the tenant column or weakens isolation.",
+            c"What DDL that leaves a table without tenant safety meets.",
             c"off, warn, enforce or auto. Only a superuser or the database owner may change it.",
             &GUARD,
             GucContext::Userset,
@@ -205,6 +205,6 @@ mod cauldron {
     #[pg_extern(stable, parallel_restricted)]
     fn guard_allowed(relid: pg_sys::Oid) -> bool {
         let now = local_transaction_id();
-        ALLOWED.with(|allowed| allowed.borrow().iter().any(|entry| *entry == (now, relid)))
+        ALLOWED.with(|allowed| allowed.borrow().contains(&(now, relid)))
     }
 }

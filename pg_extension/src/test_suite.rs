@@ -120,4 +120,67 @@ mod tests {
         );
         assert_eq!(dumped.unwrap(), Some(2));
     }
+
+    #[pg_test]
+    fn isolate_writes_one_policy_in_the_initplan_form() {
+        Spi::run("CREATE TABLE notes (id int, cauldron_id varchar(50) NOT NULL)").unwrap();
+        Spi::run("SELECT * FROM cauldron.isolate('notes')").unwrap();
+        let qual = Spi::get_one::<String>(
+            "SELECT qual FROM pg_policies WHERE tablename = 'notes' AND policyname = 'cauldron_isolation'",
+        );
+        assert_eq!(
+            qual.unwrap().as_deref(),
+            Some(
+                "((cauldron_id)::text = (( SELECT current_cauldron() AS current_cauldron))::text)"
+            )
+        );
+        let flags = Spi::get_two::<bool, bool>(
+            "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = 'notes'",
+        );
+        assert_eq!(flags.unwrap(), (Some(true), Some(true)));
+    }
+
+    #[pg_test]
+    fn add_tenant_column_stores_the_current_cauldron_as_the_missing_value() {
+        setup();
+        // A table that predates the tenant column is what the guard exists to refuse.
+        Spi::run("SET LOCAL cauldron.guard = off").unwrap();
+        Spi::run("CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g").unwrap();
+        let before = Spi::get_one::<i64>("SELECT pg_relation_filenode('t')::bigint").unwrap();
+        Spi::run("SELECT cauldron.enter('acme')").unwrap();
+        Spi::run("SELECT cauldron.add_tenant_column('t')").unwrap();
+        let after = Spi::get_one::<i64>("SELECT pg_relation_filenode('t')::bigint").unwrap();
+        assert_eq!(before, after);
+        let missing = Spi::get_one::<String>(
+            "SELECT attmissingval::text FROM pg_attribute \
+             WHERE attrelid = 't'::regclass AND attname = 'cauldron_id'",
+        );
+        assert_eq!(missing.unwrap().as_deref(), Some("{acme}"));
+    }
+
+    #[pg_test]
+    fn the_guard_enforces_by_default() {
+        assert_eq!(
+            Spi::get_one::<String>("SELECT cauldron.guard_mode()")
+                .unwrap()
+                .as_deref(),
+            Some("enforce")
+        );
+    }
+
+    #[pg_test(error = "cauldron guard: table public.loose has no tenant column")]
+    fn the_guard_rejects_a_table_without_the_tenant_column() {
+        Spi::run("CREATE TABLE loose (id int)").unwrap();
+    }
+
+    #[pg_test]
+    fn guard_permission_lasts_until_the_helper_is_done() {
+        Spi::run("CREATE TABLE t (cauldron_id varchar(50) NOT NULL)").unwrap();
+        let allowed = "SELECT cauldron.guard_allowed('t'::regclass)";
+        assert_eq!(Spi::get_one::<bool>(allowed).unwrap(), Some(false));
+        Spi::run("SELECT cauldron.guard_allow('t'::regclass)").unwrap();
+        assert_eq!(Spi::get_one::<bool>(allowed).unwrap(), Some(true));
+        Spi::run("SELECT cauldron.guard_done('t'::regclass)").unwrap();
+        assert_eq!(Spi::get_one::<bool>(allowed).unwrap(), Some(false));
+    }
 }

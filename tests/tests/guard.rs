@@ -131,7 +131,11 @@ fn enforce_rejects_partitions_that_escape_their_parents_isolation() {
         &SqlState::INVALID_TABLE_DEFINITION,
     );
     owner
-        .batch_execute("SET cauldron.guard = off; CREATE TABLE events_2028 (LIKE events); RESET cauldron.guard")
+        .batch_execute(
+            "SET cauldron.guard = off;
+             CREATE TABLE events_2028 (LIKE events);
+             RESET cauldron.guard",
+        )
         .unwrap();
     expect_sqlstate(
         owner.batch_execute(

@@ -126,7 +126,8 @@ fn add_tenant_column_refuses_a_different_column_and_partitions() {
         .batch_execute(
             "CREATE TABLE wrong (cauldron_id text);
              CREATE TABLE parted (at date) PARTITION BY RANGE (at);
-             CREATE TABLE parted_one PARTITION OF parted FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+             CREATE TABLE parted_one PARTITION OF parted
+                 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
         )
         .unwrap();
     expect_sqlstate(
@@ -249,10 +250,13 @@ fn isolate_and_release_cover_every_partition() {
     client
         .batch_execute(
             "CREATE TABLE events (at date, cauldron_id varchar(50) NOT NULL) PARTITION BY RANGE (at);
-             CREATE TABLE events_a PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
-             CREATE TABLE events_b PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')
+             CREATE TABLE events_a PARTITION OF events
+                 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+             CREATE TABLE events_b PARTITION OF events
+                 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')
                PARTITION BY RANGE (at);
-             CREATE TABLE events_b1 PARTITION OF events_b FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');",
+             CREATE TABLE events_b1 PARTITION OF events_b
+                 FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');",
         )
         .unwrap();
     let rows = client
@@ -305,7 +309,10 @@ fn isolate_schema_reports_each_table_and_is_all_or_nothing() {
     );
 
     client
-        .batch_execute("SELECT cauldron.share('app.lookup'); SELECT cauldron.add_tenant_column('app.forgotten');")
+        .batch_execute(
+            "SELECT cauldron.share('app.lookup');
+             SELECT cauldron.add_tenant_column('app.forgotten');",
+        )
         .unwrap();
     let rows: Vec<(String, String)> = client
         .query(
@@ -538,7 +545,8 @@ fn scope_foreign_key_is_all_or_nothing_when_rows_cross_cauldrons() {
     client
         .batch_execute(
             "INSERT INTO members (id, cauldron_id) VALUES ('00000000-0000-0000-0000-000000000001', 'globex');
-             INSERT INTO stories (cauldron_id, member_id) VALUES ('acme', '00000000-0000-0000-0000-000000000001');",
+             INSERT INTO stories (cauldron_id, member_id)
+                 VALUES ('acme', '00000000-0000-0000-0000-000000000001');",
         )
         .unwrap();
     let before = constraint_definition(&mut client);

@@ -64,7 +64,8 @@ impl Fixture {
             transaction
                 .batch_execute(&format!(
                     "INSERT INTO app.members (name)
-                       SELECT '{cauldron} member ' || n FROM generate_series(1, {MEMBERS_PER_CAULDRON}) n;
+                       SELECT '{cauldron} member ' || n
+                         FROM generate_series(1, {MEMBERS_PER_CAULDRON}) n;
                      INSERT INTO app.stories (member_id, slug, body)
                        SELECT id, name || ' story ' || n, 'secret of {cauldron}'
                          FROM app.members, generate_series(1, {STORIES_PER_MEMBER}) n;
