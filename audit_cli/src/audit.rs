@@ -11,7 +11,9 @@ pub fn audit(catalog: &Catalog, config: &Config) -> Vec<Finding> {
     let context = Context::new(catalog, config);
     let mut findings = Vec::new();
     for &rule in Rule::ALL {
-        let Some(severity) = config.severity(rule) else { continue };
+        let Some(severity) = config.severity(rule) else {
+            continue;
+        };
         let start = findings.len();
         rule.check(&context, &mut findings);
         for finding in &mut findings[start..] {

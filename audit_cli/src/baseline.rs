@@ -43,16 +43,23 @@ impl BaselineEntry {
 impl Baseline {
     /// A baseline accepting every one of `findings`.
     pub fn of(findings: &[Finding]) -> Self {
-        Baseline { version: 1, findings: findings.iter().map(BaselineEntry::of).collect() }
+        Baseline {
+            version: 1,
+            findings: findings.iter().map(BaselineEntry::of).collect(),
+        }
     }
 
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, AuditError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| AuditError::Baseline { path: path.to_path_buf(), source })?;
-        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
-            AuditError::BaselineInvalid { path: path.to_path_buf(), message: e.to_string() }
+        let text = std::fs::read_to_string(path).map_err(|source| AuditError::Baseline {
+            path: path.to_path_buf(),
+            source,
         })?;
+        let baseline: Baseline =
+            serde_json::from_str(&text).map_err(|e| AuditError::BaselineInvalid {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
         if baseline.version != 1 {
             return Err(AuditError::BaselineInvalid {
                 path: path.to_path_buf(),
@@ -66,13 +73,17 @@ impl Baseline {
     pub fn save(&self, path: &Path) -> Result<(), AuditError> {
         let mut text = serde_json::to_string_pretty(self).expect("baseline serialises");
         text.push('\n');
-        std::fs::write(path, text)
-            .map_err(|source| AuditError::Baseline { path: path.to_path_buf(), source })
+        std::fs::write(path, text).map_err(|source| AuditError::Baseline {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// Splits `findings` into (new, accepted).
     pub fn partition(&self, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>) {
-        findings.into_iter().partition(|f| !self.findings.contains(&BaselineEntry::of(f)))
+        findings
+            .into_iter()
+            .partition(|f| !self.findings.contains(&BaselineEntry::of(f)))
     }
 }
 
@@ -83,9 +94,21 @@ mod tests {
 
     #[test]
     fn matches_by_rule_schema_and_object_only() {
-        let old = Finding::new(Rule::RlsDisabled, "app", "stories", "old wording".into(), "h");
+        let old = Finding::new(
+            Rule::RlsDisabled,
+            "app",
+            "stories",
+            "old wording".into(),
+            "h",
+        );
         let baseline = Baseline::of(&[old]);
-        let reworded = Finding::new(Rule::RlsDisabled, "app", "stories", "new wording".into(), "h");
+        let reworded = Finding::new(
+            Rule::RlsDisabled,
+            "app",
+            "stories",
+            "new wording".into(),
+            "h",
+        );
         let other = Finding::new(Rule::RlsDisabled, "app", "members", "m".into(), "h");
         let (new, accepted) = baseline.partition(vec![reworded, other]);
         assert_eq!(accepted.len(), 1);

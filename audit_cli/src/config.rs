@@ -109,8 +109,10 @@ impl Default for Config {
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, AuditError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| AuditError::ConfigRead { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| AuditError::ConfigRead {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Config::parse(&text).map_err(|message| AuditError::ConfigInvalid {
             path: path.to_path_buf(),
             message,
@@ -119,15 +121,21 @@ impl Config {
 
     /// Finds `cauldron.toml` in `start` or its nearest ancestor that has one.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|candidate| candidate.is_file())
+        start
+            .ancestors()
+            .map(|dir| dir.join(FILE_NAME))
+            .find(|candidate| candidate.is_file())
     }
 
     /// Parses configuration text; the error is one line naming the offending key.
     pub fn parse(text: &str) -> Result<Config, String> {
         let config: Config = toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
-        for (name, _) in &config.rules {
+        for name in config.rules.keys() {
             if name.parse::<Rule>().is_err() {
-                return Err(format!("rules.{name}: unknown rule{}", Rule::suggestion(name)));
+                return Err(format!(
+                    "rules.{name}: unknown rule{}",
+                    Rule::suggestion(name)
+                ));
             }
         }
         if config.tenant.column.is_empty() {
@@ -155,7 +163,8 @@ impl Config {
         let system = SYSTEM_SCHEMAS.contains(&schema)
             || schema.starts_with("pg_toast")
             || schema.starts_with("pg_temp");
-        let included = self.schemas.include.is_empty() || self.schemas.include.iter().any(|s| s == schema);
+        let included =
+            self.schemas.include.is_empty() || self.schemas.include.iter().any(|s| s == schema);
         !system && included && !self.schemas.exclude.iter().any(|s| s == schema)
     }
 
@@ -171,7 +180,9 @@ impl Config {
 /// Turns a TOML error into one line: `line N: key: problem`.
 fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
     let message = error.message().trim().replace('\n', " ");
-    let Some(span) = error.span() else { return message };
+    let Some(span) = error.span() else {
+        return message;
+    };
     let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
     match key_at(text, span.start) {
         Some(key) if !message.contains(&format!("`{}`", key.rsplit('.').next().unwrap_or(""))) => {
@@ -260,7 +271,10 @@ truncate-privilege = "error"
         assert_eq!(config.target, Target::Citus);
         assert_eq!(config.tenant_function(), (Some("app"), "current_tenant"));
         assert_eq!(config.severity(Rule::MissingTenantIndex), None);
-        assert_eq!(config.severity(Rule::TruncatePrivilege), Some(Severity::Error));
+        assert_eq!(
+            config.severity(Rule::TruncatePrivilege),
+            Some(Severity::Error)
+        );
         assert!(config.audits_schema("app"));
         assert!(!config.audits_schema("billing"));
         assert!(!config.audits_schema("public"));
@@ -269,11 +283,20 @@ truncate-privilege = "error"
     #[test]
     fn errors_name_the_key() {
         let error = Config::parse("[tenant]\ncolum = \"x\"\n").unwrap_err();
-        assert!(error.contains("line 2") && error.contains("`colum`"), "{error}");
+        assert!(
+            error.contains("line 2") && error.contains("`colum`"),
+            "{error}"
+        );
         let error = Config::parse("fail-on = \"critical\"\n").unwrap_err();
-        assert!(error.contains("fail-on") && error.contains("critical"), "{error}");
+        assert!(
+            error.contains("fail-on") && error.contains("critical"),
+            "{error}"
+        );
         let error = Config::parse("[rules]\nrls-disable = \"off\"\n").unwrap_err();
-        assert!(error.contains("rules.rls-disable") && error.contains("rls-disabled"), "{error}");
+        assert!(
+            error.contains("rules.rls-disable") && error.contains("rls-disabled"),
+            "{error}"
+        );
         let error = Config::parse("[tenant]\ntype = 50\n").unwrap_err();
         assert!(error.contains("tenant.type"), "{error}");
     }
@@ -281,7 +304,10 @@ truncate-privilege = "error"
     #[test]
     fn normalises_type_spellings() {
         assert_eq!(normalize_type("VARCHAR( 50 )"), "character varying(50)");
-        assert_eq!(normalize_type("character  varying(50)"), "character varying(50)");
+        assert_eq!(
+            normalize_type("character  varying(50)"),
+            "character varying(50)"
+        );
         assert_eq!(normalize_type("uuid"), "uuid");
     }
 }

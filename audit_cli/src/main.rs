@@ -108,19 +108,32 @@ fn run(cli: &Cli) -> Result<Outcome> {
         None => {}
     }
     let config = load_config(cli)?;
-    let mut settings = ConnectionSettings::resolve(cli.database_url.as_deref(), |name| {
-        std::env::var(name).ok()
-    })?;
+    let mut settings =
+        ConnectionSettings::resolve(cli.database_url.as_deref(), |name| std::env::var(name).ok())?;
     if let Some(seconds) = cli.connect_timeout {
         settings.set("connect_timeout", &seconds.to_string());
     }
     if cli.verbose {
-        eprintln!("connecting to {} (sslmode {:?})", settings.target(), settings.ssl_mode());
+        eprintln!(
+            "connecting to {} (sslmode {:?})",
+            settings.target(),
+            settings.ssl_mode()
+        );
     }
     let mut client = live::connect(&settings)?;
-    let options = LoadOptions { statement_timeout: cli.statement_timeout };
+    let options = LoadOptions {
+        statement_timeout: cli.statement_timeout,
+    };
     let (catalog, stats) = live::load(&mut client, &options)?;
     if cli.verbose {
+        for step in &stats.steps {
+            eprintln!(
+                "  {:18} {:>7} rows {:>6} ms",
+                step.query,
+                step.rows,
+                step.duration.as_millis()
+            );
+        }
         eprintln!(
             "read {} relations and {} roles in {} queries, {} ms",
             catalog.relations.len(),
@@ -129,18 +142,34 @@ fn run(cli: &Cli) -> Result<Outcome> {
             stats.duration.as_millis()
         );
     }
+    let started = std::time::Instant::now();
     let findings = cauldron_audit::audit(&catalog, &config);
+    if cli.verbose {
+        eprintln!(
+            "ran {} rules in {} ms",
+            Rule::ALL.len(),
+            started.elapsed().as_millis()
+        );
+    }
 
     if let Some(path) = &cli.write_baseline {
         Baseline::of(&findings).save(path)?;
-        eprintln!("wrote {} finding(s) to baseline {}", findings.len(), path.display());
+        eprintln!(
+            "wrote {} finding(s) to baseline {}",
+            findings.len(),
+            path.display()
+        );
         return Ok(Outcome::Clean);
     }
     let findings = match &cli.baseline {
         Some(path) => {
             let (new, accepted) = Baseline::load(path)?.partition(findings);
             if !accepted.is_empty() {
-                eprintln!("{} finding(s) accepted by baseline {} not shown", accepted.len(), path.display());
+                eprintln!(
+                    "{} finding(s) accepted by baseline {} not shown",
+                    accepted.len(),
+                    path.display()
+                );
             }
             new
         }
@@ -158,9 +187,15 @@ fn run(cli: &Cli) -> Result<Outcome> {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let output = report::render(cli.format, &findings, RenderOptions { color, fail_on });
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(output.as_bytes()).context("cannot write the report")?;
+    stdout
+        .write_all(output.as_bytes())
+        .context("cannot write the report")?;
     stdout.flush().context("cannot write the report")?;
-    Ok(if report::fails(&findings, fail_on) { Outcome::Findings } else { Outcome::Clean })
+    Ok(if report::fails(&findings, fail_on) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 fn load_config(cli: &Cli) -> Result<Config> {
@@ -185,7 +220,12 @@ fn load_config(cli: &Cli) -> Result<Config> {
 fn print_rules() {
     let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
     for rule in Rule::ALL {
-        println!("{:width$}  {:7}  {}", rule.id(), rule.default_severity().as_str(), rule.summary());
+        println!(
+            "{:width$}  {:7}  {}",
+            rule.id(),
+            rule.default_severity().as_str(),
+            rule.summary()
+        );
     }
 }
 
@@ -208,9 +248,13 @@ fn error_chain(error: &anyhow::Error) -> String {
 /// Parses `500ms`, `30s`, `2min`, `1h`, or a bare number of seconds.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: u64 = number.parse().map_err(|_| format!("invalid duration {text:?}"))?;
+    let value: u64 = number
+        .parse()
+        .map_err(|_| format!("invalid duration {text:?}"))?;
     let millis = match unit.trim() {
         "ms" => value,
         "" | "s" => value * 1000,

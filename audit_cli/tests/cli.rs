@@ -10,7 +10,9 @@ fn rules_lists_the_catalogue() {
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
     assert_eq!(text.lines().count(), cauldron_audit::Rule::ALL.len());
-    assert!(text.lines().any(|l| l.starts_with("rls-not-forced") && l.contains("error")));
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("rls-not-forced") && l.contains("error")));
 }
 
 #[test]
@@ -40,7 +42,10 @@ fn configuration_errors_name_the_key() {
     for (text, expected) in [
         ("[tenant]\ncolum = \"x\"\n", "`colum`"),
         ("fail-on = \"fatal\"\n", "fail-on"),
-        ("[rules]\nrls-disable = \"off\"\n", "rules.rls-disable: unknown rule"),
+        (
+            "[rules]\nrls-disable = \"off\"\n",
+            "rules.rls-disable: unknown rule",
+        ),
         ("[rules]\nrls-disabled = \"loud\"\n", "rules.rls-disabled"),
     ] {
         std::fs::write(dir.join("cauldron.toml"), text).unwrap();
@@ -48,7 +53,10 @@ fn configuration_errors_name_the_key() {
         let output = run_cli(&["--database-url", "host=127.0.0.1 port=1"], &dir);
         assert_eq!(output.status.code(), Some(2), "{text}");
         let message = stderr(&output);
-        assert!(message.starts_with("error: invalid configuration "), "{message}");
+        assert!(
+            message.starts_with("error: invalid configuration "),
+            "{message}"
+        );
         assert!(message.contains(expected), "{expected} in {message}");
         assert_eq!(message.lines().count(), 1, "{message}");
     }
@@ -64,9 +72,19 @@ fn configuration_is_found_upward() {
     let nested = root.join("a/b");
     std::fs::create_dir_all(&nested).unwrap();
     let url = database.audit_url();
-    assert_eq!(run_cli(&["--database-url", &url], &nested).status.code(), Some(1));
-    std::fs::write(root.join("cauldron.toml"), "shared-tables = [\"global_settings\"]\n").unwrap();
-    assert_eq!(run_cli(&["--database-url", &url], &nested).status.code(), Some(0));
+    assert_eq!(
+        run_cli(&["--database-url", &url], &nested).status.code(),
+        Some(1)
+    );
+    std::fs::write(
+        root.join("cauldron.toml"),
+        "shared-tables = [\"global_settings\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        run_cli(&["--database-url", &url], &nested).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -80,10 +98,17 @@ fn baseline_fails_only_on_new_findings() {
     let (report, status) = database.audit_json(&["--baseline", path]);
     assert_eq!((status, finding_keys(&report)), (0, vec![]));
 
-    database.admin().batch_execute("CREATE TABLE fresh (id int)").unwrap();
+    database
+        .admin()
+        .batch_execute("CREATE TABLE fresh (id int)")
+        .unwrap();
     let (report, status) = database.audit_json(&["--baseline", path]);
     assert_eq!(status, 1);
-    let expected = vec![("missing-tenant-column".into(), "public".into(), "fresh".into())];
+    let expected = vec![(
+        "missing-tenant-column".into(),
+        "public".into(),
+        "fresh".into(),
+    )];
     assert_eq!(finding_keys(&report), expected);
 
     std::fs::write(&baseline, "{\"findings\": 3}").unwrap();

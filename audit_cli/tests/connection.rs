@@ -38,7 +38,10 @@ fn refused_connection() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let output = audit(&format!("postgresql://postgres@127.0.0.1:{port}/postgres"));
-    assert_connection_error(&output, &format!("cannot connect to 127.0.0.1:{port}/postgres"));
+    assert_connection_error(
+        &output,
+        &format!("cannot connect to 127.0.0.1:{port}/postgres"),
+    );
 }
 
 #[test]
@@ -57,7 +60,10 @@ fn unknown_role_and_missing_database() {
     settings.set("user", &database.auditor);
     settings.set("dbname", &format!("{}_missing", database.prefix));
     let output = audit(&settings.to_keyword_string());
-    assert_connection_error(&output, &format!("database \"{}_missing\" does not exist", database.prefix));
+    assert_connection_error(
+        &output,
+        &format!("database \"{}_missing\" does not exist", database.prefix),
+    );
 }
 
 #[test]
@@ -71,7 +77,12 @@ fn server_that_never_answers_hits_the_connect_timeout() {
         }
     });
     let output = run_cli(
-        &["--database-url", &format!("host=127.0.0.1 port={port} user=x"), "--connect-timeout", "1"],
+        &[
+            "--database-url",
+            &format!("host=127.0.0.1 port={port} user=x"),
+            "--connect-timeout",
+            "1",
+        ],
         &empty_dir(),
     );
     assert_connection_error(&output, "no answer within 1 s (connect timeout");
@@ -82,8 +93,13 @@ fn servers_of_other_protocols_are_refused_cleanly() {
     // Redis and MariaDB listen on their default ports on the development machine; where they
     // do not, the connection is refused, which must fail the same way.
     for port in [6379, 3306] {
-        let output = audit(&format!("postgresql://postgres@127.0.0.1:{port}/postgres?connect_timeout=3"));
-        assert_connection_error(&output, &format!("cannot connect to 127.0.0.1:{port}/postgres"));
+        let output = audit(&format!(
+            "postgresql://postgres@127.0.0.1:{port}/postgres?connect_timeout=3"
+        ));
+        assert_connection_error(
+            &output,
+            &format!("cannot connect to 127.0.0.1:{port}/postgres"),
+        );
     }
 }
 
@@ -92,16 +108,26 @@ fn statement_timeout_stops_a_blocked_catalog_query() {
     let database = TestDatabase::create_with_sql("CREATE TABLE t (id int);");
     let mut admin = database.admin();
     let mut lock = admin.transaction().unwrap();
-    lock.batch_execute("LOCK TABLE pg_catalog.pg_policy IN ACCESS EXCLUSIVE MODE").unwrap();
+    lock.batch_execute("LOCK TABLE pg_catalog.pg_policy IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
     let output = database.audit(&["--statement-timeout", "300ms"]);
     lock.rollback().unwrap();
-    assert_connection_error(&output, "catalog query policies.sql exceeded the statement timeout");
+    assert_connection_error(
+        &output,
+        "catalog query policies.sql exceeded the statement timeout",
+    );
 }
 
 #[test]
 fn invalid_settings_are_usage_errors() {
-    assert_connection_error(&audit("postgresql://h/d?sslmode=sometimes"), "invalid sslmode");
-    assert_connection_error(&audit("host=h bogus=1"), "unsupported connection option \"bogus\"");
+    assert_connection_error(
+        &audit("postgresql://h/d?sslmode=sometimes"),
+        "invalid sslmode",
+    );
+    assert_connection_error(
+        &audit("host=h bogus=1"),
+        "unsupported connection option \"bogus\"",
+    );
 }
 
 #[test]
@@ -141,8 +167,14 @@ fn tls_require_encrypts_without_verifying() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let settings = cauldron_audit::live::ConnectionSettings::parse(&url).unwrap();
     let mut client = cauldron_audit::live::connect(&settings).unwrap();
-    let row = client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]);
-    assert!(row.unwrap().get::<_, bool>(0), "the connection is encrypted");
+    let row = client.query_one(
+        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+        &[],
+    );
+    assert!(
+        row.unwrap().get::<_, bool>(0),
+        "the connection is encrypted"
+    );
 }
 
 #[test]
@@ -158,10 +190,16 @@ fn tls_verify_full_rejects_an_unverifiable_certificate() {
     if std::path::Path::new(snakeoil).exists() {
         // Trusting the self-signed certificate fixes the chain, not the host name: the
         // certificate names the machine, not 127.0.0.1.
-        let url = format!("{} sslmode=verify-full sslrootcert={snakeoil}", database.audit_url());
+        let url = format!(
+            "{} sslmode=verify-full sslrootcert={snakeoil}",
+            database.audit_url()
+        );
         let output = run_cli(&["--database-url", &url], &empty_dir());
         assert_connection_error(&output, "certificate verify failed");
-        let url = format!("{} sslmode=verify-ca sslrootcert={snakeoil}", database.audit_url());
+        let url = format!(
+            "{} sslmode=verify-ca sslrootcert={snakeoil}",
+            database.audit_url()
+        );
         let output = run_cli(&["--database-url", &url], &empty_dir());
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }

@@ -10,7 +10,10 @@ fn adr_schema_isolated_with_the_extension_audits_clean() {
     let database = TestDatabase::create("adr_plain.sql");
     let mut admin = database.admin();
     let available: i64 = admin
-        .query_one("SELECT count(*) FROM pg_available_extensions WHERE name = 'cauldron'", &[])
+        .query_one(
+            "SELECT count(*) FROM pg_available_extensions WHERE name = 'cauldron'",
+            &[],
+        )
         .unwrap()
         .get(0);
     if available == 0 {

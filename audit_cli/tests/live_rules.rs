@@ -5,7 +5,10 @@ mod common;
 use common::{finding_keys, fixture_path, TestDatabase};
 
 fn fixture(names: &[&str]) -> String {
-    names.iter().map(|n| std::fs::read_to_string(fixture_path(n)).unwrap()).collect()
+    names
+        .iter()
+        .map(|n| std::fs::read_to_string(fixture_path(n)).unwrap())
+        .collect()
 }
 
 fn write_config(text: &str) -> std::path::PathBuf {
@@ -26,7 +29,11 @@ fn finds_every_planted_defect_and_nothing_else() {
         (rule.to_string(), schema.to_string(), object.to_string())
     };
     let mut expected = vec![
-        key("missing-isolation-policy", "Billing Dept", "Kundenübersicht_ü"),
+        key(
+            "missing-isolation-policy",
+            "Billing Dept",
+            "Kundenübersicht_ü",
+        ),
         key("missing-tenant-column", "Billing Dept", "Invoices.v2"),
         key(
             "missing-tenant-column",
@@ -35,7 +42,11 @@ fn finds_every_planted_defect_and_nothing_else() {
         ),
         key("missing-tenant-index", "Billing Dept", "Kundenübersicht_ü"),
         key("rls-disabled", "Billing Dept", "Kundenübersicht_ü"),
-        key("unscoped-unique-constraint", "Billing Dept", "Kundenübersicht_ü"),
+        key(
+            "unscoped-unique-constraint",
+            "Billing Dept",
+            "Kundenübersicht_ü",
+        ),
         key("partition-without-isolation", "app", "Events 2025"),
         key("missing-tenant-column", "app", "audit_log"),
         key("missing-isolation-policy", "app", "child_items"),
@@ -61,7 +72,11 @@ fn finds_every_planted_defect_and_nothing_else() {
     expected.sort();
     assert_eq!(finding_keys(&report), expected, "{report:#}");
     assert_eq!(report["summary"]["warning"], 7);
-    assert!(report["findings"].as_array().unwrap().iter().all(|f| f.get("location").is_none()));
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f.get("location").is_none()));
 }
 
 #[test]
@@ -93,7 +108,9 @@ permissive-policy-bypass = "warning"
     assert_eq!(report["summary"]["error"], 0, "{report:#}");
     assert_eq!(status, 0, "{report:#}");
     let keys = finding_keys(&report);
-    assert!(keys.iter().all(|(rule, schema, _)| rule != "rls-disabled" && schema != "reporting"));
+    assert!(keys
+        .iter()
+        .all(|(rule, schema, _)| rule != "rls-disabled" && schema != "reporting"));
     let (_, status) =
         database.audit_json(&["--config", config.to_str().unwrap(), "--fail-on", "warning"]);
     assert_eq!(status, 1);
@@ -106,18 +123,31 @@ fn the_adr_schema_made_safe_with_plain_sql_audits_clean() {
     let config = write_config("shared-tables = [\"countries\"]\n");
     let output = database.audit(&["--config", config.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", common::stdout(&output));
-    assert_eq!(common::stdout(&output), "0 errors, 0 warnings, 0 info: passed\n");
+    assert_eq!(
+        common::stdout(&output),
+        "0 errors, 0 warnings, 0 info: passed\n"
+    );
 }
 
 #[test]
 fn reads_the_catalog_in_a_constant_number_of_queries() {
-    let small = TestDatabase::create_with_sql(&fixture(&["tenant_function.sql", "adr_isolated.sql"]));
+    let small =
+        TestDatabase::create_with_sql(&fixture(&["tenant_function.sql", "adr_isolated.sql"]));
     let large = TestDatabase::create_with_sql(&fixture(&["tenant_function.sql", "defects.sql"]));
     let queries = |database: &TestDatabase| {
         let output = database.audit(&["--verbose", "--format", "json"]);
         let stderr = common::stderr(&output);
-        let line = stderr.lines().find(|l| l.starts_with("read ")).expect("verbose line");
-        line.split(" in ").nth(1).unwrap().split(' ').next().unwrap().to_string()
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("read "))
+            .expect("verbose line");
+        line.split(" in ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_string()
     };
     assert_eq!(queries(&small), queries(&large));
 }

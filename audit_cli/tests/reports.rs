@@ -43,7 +43,10 @@ fn github_report() {
 }
 
 fn sarif_validator() -> jsonschema::Validator {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/schemas/sarif-2.1.0-rtm.5.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/schemas/sarif-2.1.0-rtm.5.json"
+    );
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     jsonschema::validator_for(&schema).expect("the SARIF schema compiles")
@@ -54,12 +57,22 @@ fn sarif_is_valid_against_the_official_schema() {
     let validator = sarif_validator();
     let database = reports_database();
     let clean = TestDatabase::create_with_sql("");
-    for text in [render(&database, "sarif"), stdout(&clean.audit(&["--format", "sarif"]))] {
+    for text in [
+        render(&database, "sarif"),
+        stdout(&clean.audit(&["--format", "sarif"])),
+    ] {
         let instance: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&instance).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{errors:#?}");
         let rules = &instance["runs"][0]["tool"]["driver"]["rules"];
-        assert!(rules.as_array().unwrap().iter().all(|r| r["help"]["text"].is_string()));
+        assert!(rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["help"]["text"].is_string()));
     }
 }
 
@@ -72,5 +85,8 @@ fn clean_database_reports_empty_in_every_format() {
         serde_json::json!({ "findings": [], "summary": { "error": 0, "warning": 0, "info": 0 } })
     );
     assert_eq!(stdout(&database.audit(&["--format", "github"])), "");
-    assert_eq!(stdout(&database.audit(&[])), "0 errors, 0 warnings, 0 info: passed\n");
+    assert_eq!(
+        stdout(&database.audit(&[])),
+        "0 errors, 0 warnings, 0 info: passed\n"
+    );
 }

@@ -21,7 +21,11 @@ pub enum Expr {
     /// `expr::type`.
     Cast(Box<Expr>, String),
     /// `left op right`, for any operator, including `IS` and `IS NOT`.
-    Binary { op: String, left: Box<Expr>, right: Box<Expr> },
+    Binary {
+        op: String,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `a AND b AND ...`
     And(Vec<Expr>),
     /// `a OR b OR ...`
@@ -65,7 +69,9 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
     let expr = parser.or()?;
     match parser.peek() {
         None => Ok(expr),
-        Some(token) => Err(ParseError::Unexpected(format!("{token:?} after expression"))),
+        Some(token) => Err(ParseError::Unexpected(format!(
+            "{token:?} after expression"
+        ))),
     }
 }
 
@@ -79,8 +85,17 @@ const TYPE_WORDS: &[&str] = &["varying", "precision", "with", "without", "time",
 
 /// SQL value functions written without parentheses.
 const VALUE_FUNCTIONS: &[&str] = &[
-    "current_user", "session_user", "current_role", "user", "current_catalog", "current_schema",
-    "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp",
+    "current_user",
+    "session_user",
+    "current_role",
+    "user",
+    "current_catalog",
+    "current_schema",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "localtime",
+    "localtimestamp",
 ];
 
 impl Parser {
@@ -121,7 +136,11 @@ impl Parser {
             self.pos += 1;
             parts.push(self.and()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::Or(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
@@ -130,7 +149,11 @@ impl Parser {
             self.pos += 1;
             parts.push(self.not()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::And(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::And(parts)
+        })
     }
 
     fn not(&mut self) -> Result<Expr, ParseError> {
@@ -160,16 +183,27 @@ impl Parser {
                 | "IS NOT FALSE" | "IS UNKNOWN" | "IS NOT UNKNOWN" => Expr::Literal(op.clone()),
                 _ => self.postfix()?,
             };
-            left = Expr::Binary { op, left: Box::new(left), right: Box::new(right) };
+            left = Expr::Binary {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+            };
         }
     }
 
     /// Reads `IS [NOT] {NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM}` into one operator name.
     fn is_operator(&mut self) -> String {
         let mut words = Vec::new();
-        while let Some(Token::Ident { text, quoted: false }) = self.peek() {
+        while let Some(Token::Ident {
+            text,
+            quoted: false,
+        }) = self.peek()
+        {
             let word = text.to_uppercase();
-            let last = matches!(word.as_str(), "NULL" | "TRUE" | "FALSE" | "UNKNOWN" | "FROM");
+            let last = matches!(
+                word.as_str(),
+                "NULL" | "TRUE" | "FALSE" | "UNKNOWN" | "FROM"
+            );
             words.push(word);
             self.pos += 1;
             if last {
@@ -211,7 +245,11 @@ impl Parser {
 
     fn type_name(&mut self) -> Result<String, ParseError> {
         let mut name = self.qualified_name()?.join(".");
-        while let Some(Token::Ident { text, quoted: false }) = self.peek() {
+        while let Some(Token::Ident {
+            text,
+            quoted: false,
+        }) = self.peek()
+        {
             if !TYPE_WORDS.contains(&text.as_str()) {
                 break;
             }
@@ -264,7 +302,10 @@ impl Parser {
                 self.pos += 1;
                 Ok(Expr::Other(vec![self.postfix()?]))
             }
-            Some(Token::Ident { text, quoted: false }) => self.keyword_or_name(&text),
+            Some(Token::Ident {
+                text,
+                quoted: false,
+            }) => self.keyword_or_name(&text),
             Some(Token::Ident { .. }) => self.name_or_call(),
             other => Err(unexpected(other.as_ref(), "an expression")),
         }
@@ -294,7 +335,10 @@ impl Parser {
                 && self.tokens.get(self.pos + 1) != Some(&Token::LeftParen) =>
             {
                 self.pos += 1;
-                Ok(Expr::Call { name: vec![w.to_string()], args: Vec::new() })
+                Ok(Expr::Call {
+                    name: vec![w.to_string()],
+                    args: Vec::new(),
+                })
             }
             _ => {
                 // A typed literal such as `interval '1 day'`.
@@ -366,10 +410,16 @@ impl Parser {
             }
         }
         if self.eat(&Token::RightParen) {
-            return Ok(Expr::SubQuery { targets, simple: true });
+            return Ok(Expr::SubQuery {
+                targets,
+                simple: true,
+            });
         }
         self.skip_to_close()?;
-        Ok(Expr::SubQuery { targets, simple: false })
+        Ok(Expr::SubQuery {
+            targets,
+            simple: false,
+        })
     }
 
     fn skip_to_close(&mut self) -> Result<(), ParseError> {
@@ -439,17 +489,30 @@ mod tests {
     #[test]
     fn parses_canonical_isolation_clause() {
         let text = "((cauldron_id)::text = (( SELECT public.current_cauldron() AS current_cauldron))::text)";
-        let Expr::Binary { op, left, right } = parse(text).unwrap() else { panic!() };
+        let Expr::Binary { op, left, right } = parse(text).unwrap() else {
+            panic!()
+        };
         assert_eq!(op, "=");
         assert_eq!(left.strip_casts(), &column("cauldron_id"));
-        let call = Expr::Call { name: vec!["public".into(), "current_cauldron".into()], args: vec![] };
-        assert_eq!(right.strip_casts(), &Expr::SubQuery { targets: vec![call], simple: true });
+        let call = Expr::Call {
+            name: vec!["public".into(), "current_cauldron".into()],
+            args: vec![],
+        };
+        assert_eq!(
+            right.strip_casts(),
+            &Expr::SubQuery {
+                targets: vec![call],
+                simple: true
+            }
+        );
     }
 
     #[test]
     fn and_binds_tighter_than_or() {
         let parsed = parse("((a = 1) AND (b = 2)) OR (c IS NULL)").unwrap();
-        let Expr::Or(parts) = parsed else { panic!("{parsed:?}") };
+        let Expr::Or(parts) = parsed else {
+            panic!("{parsed:?}")
+        };
         assert!(matches!(parts[0], Expr::And(_)));
         assert!(matches!(&parts[1], Expr::Binary { op, .. } if op == "IS NULL"));
     }

@@ -58,15 +58,18 @@ fn is_tenant_column(expr: &Expr, condition: &TenantCondition<'_>) -> bool {
 
 fn is_tenant_value(expr: &Expr, condition: &TenantCondition<'_>) -> bool {
     match expr {
-        Expr::SubQuery { targets, simple: true } if targets.len() == 1 => {
-            is_tenant_call(targets[0].strip_casts(), condition)
-        }
+        Expr::SubQuery {
+            targets,
+            simple: true,
+        } if targets.len() == 1 => is_tenant_call(targets[0].strip_casts(), condition),
         other => is_tenant_call(other, condition),
     }
 }
 
 fn is_tenant_call(expr: &Expr, condition: &TenantCondition<'_>) -> bool {
-    let Expr::Call { name, args } = expr else { return false };
+    let Expr::Call { name, args } = expr else {
+        return false;
+    };
     if !args.is_empty() {
         return false;
     }
@@ -74,7 +77,9 @@ fn is_tenant_call(expr: &Expr, condition: &TenantCondition<'_>) -> bool {
         [function] => function == condition.function,
         [schema, function] => {
             function == condition.function
-                && condition.function_schema.is_none_or(|wanted| wanted == schema)
+                && condition
+                    .function_schema
+                    .is_none_or(|wanted| wanted == schema)
         }
         _ => false,
     }
@@ -85,8 +90,11 @@ mod tests {
     use super::*;
     use crate::expr::parse;
 
-    const CONDITION: TenantCondition<'static> =
-        TenantCondition { column: "cauldron_id", function: "current_cauldron", function_schema: None };
+    const CONDITION: TenantCondition<'static> = TenantCondition {
+        column: "cauldron_id",
+        function: "current_cauldron",
+        function_schema: None,
+    };
 
     fn isolates(text: &str) -> bool {
         is_tenant_condition(&parse(text).unwrap(), &CONDITION)
@@ -104,7 +112,9 @@ mod tests {
         assert!(isolates(
             "((( SELECT public.current_cauldron() AS current_cauldron))::text = (cauldron_id)::text)"
         ));
-        assert!(isolates("((cauldron_id)::text = (public.current_cauldron())::text)"));
+        assert!(isolates(
+            "((cauldron_id)::text = (public.current_cauldron())::text)"
+        ));
         assert!(isolates(
             "(((cauldron_id)::text = ( SELECT current_cauldron() AS current_cauldron)) AND (x > 1))"
         ));
@@ -115,19 +125,34 @@ mod tests {
 
     #[test]
     fn rejects_lookalikes() {
-        assert!(!isolates("((owner_id)::text = (( SELECT current_cauldron() AS c))::text)"));
-        assert!(!isolates("(((cauldron_id)::text = ( SELECT current_cauldron())) OR (x = 1))"));
+        assert!(!isolates(
+            "((owner_id)::text = (( SELECT current_cauldron() AS c))::text)"
+        ));
+        assert!(!isolates(
+            "(((cauldron_id)::text = ( SELECT current_cauldron())) OR (x = 1))"
+        ));
         assert!(!isolates("((cauldron_id)::text = 'acme'::text)"));
-        assert!(!isolates("((cauldron_id)::text <> ( SELECT current_cauldron()))"));
-        assert!(!isolates("(NOT ((cauldron_id)::text = ( SELECT current_cauldron())))"));
-        assert!(!isolates("((cauldron_id)::text = ( SELECT current_cauldron() FROM t))"));
-        assert!(!isolates("((cauldron_id)::text = current_cauldron('x'::text))"));
+        assert!(!isolates(
+            "((cauldron_id)::text <> ( SELECT current_cauldron()))"
+        ));
+        assert!(!isolates(
+            "(NOT ((cauldron_id)::text = ( SELECT current_cauldron())))"
+        ));
+        assert!(!isolates(
+            "((cauldron_id)::text = ( SELECT current_cauldron() FROM t))"
+        ));
+        assert!(!isolates(
+            "((cauldron_id)::text = current_cauldron('x'::text))"
+        ));
         assert!(!isolates("true"));
     }
 
     #[test]
     fn schema_must_match_when_known() {
-        let strict = TenantCondition { function_schema: Some("public"), ..CONDITION };
+        let strict = TenantCondition {
+            function_schema: Some("public"),
+            ..CONDITION
+        };
         let evil = parse("(cauldron_id = ( SELECT evil.current_cauldron()))").unwrap();
         assert!(!is_tenant_condition(&evil, &strict));
         let good = parse("(cauldron_id = ( SELECT public.current_cauldron()))").unwrap();
@@ -136,9 +161,13 @@ mod tests {
 
     #[test]
     fn finds_per_row_calls() {
-        assert!(per_row("((cauldron_id)::text = (public.current_cauldron())::text)"));
+        assert!(per_row(
+            "((cauldron_id)::text = (public.current_cauldron())::text)"
+        ));
         assert!(per_row("(lower((current_cauldron())::text) = 'a'::text)"));
-        assert!(!per_row("((cauldron_id)::text = (( SELECT current_cauldron() AS c))::text)"));
+        assert!(!per_row(
+            "((cauldron_id)::text = (( SELECT current_cauldron() AS c))::text)"
+        ));
         assert!(!per_row("(a = 1)"));
     }
 }

@@ -72,7 +72,10 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
             }
             '"' => {
                 let (value, next) = quoted(&chars, i, '"')?;
-                tokens.push(Token::Ident { text: value, quoted: true });
+                tokens.push(Token::Ident {
+                    text: value,
+                    quoted: true,
+                });
                 i = next;
             }
             c if c.is_ascii_digit() || c == '.' => {
@@ -88,7 +91,10 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
                     i += 1;
                 }
                 let word: String = chars[start..i].iter().collect();
-                tokens.push(Token::Ident { text: word.to_lowercase(), quoted: false });
+                tokens.push(Token::Ident {
+                    text: word.to_lowercase(),
+                    quoted: false,
+                });
             }
             c if OPERATOR_CHARS.contains(c) => {
                 let start = i;
@@ -170,7 +176,13 @@ mod tests {
     #[test]
     fn quoted_identifiers_keep_case_and_dots() {
         let tokens = tokenize(r#""My ""odd"". col" <> 1.5"#).unwrap();
-        assert_eq!(tokens[0], Token::Ident { text: "My \"odd\". col".into(), quoted: true });
+        assert_eq!(
+            tokens[0],
+            Token::Ident {
+                text: "My \"odd\". col".into(),
+                quoted: true
+            }
+        );
         assert_eq!(tokens[2], Token::Number("1.5".into()));
     }
 

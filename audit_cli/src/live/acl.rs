@@ -7,11 +7,18 @@ use crate::model::{Privilege, PUBLIC_GRANTEE};
 pub fn expand(item: &str) -> Vec<Privilege> {
     let (grantee, rest) = split_grantee(item);
     let letters = rest.split('/').next().unwrap_or("");
-    let grantee = if grantee.is_empty() { PUBLIC_GRANTEE.to_string() } else { grantee };
+    let grantee = if grantee.is_empty() {
+        PUBLIC_GRANTEE.to_string()
+    } else {
+        grantee
+    };
     letters
         .chars()
         .filter_map(privilege_name)
-        .map(|privilege| Privilege { grantee: grantee.clone(), privilege: privilege.to_string() })
+        .map(|privilege| Privilege {
+            grantee: grantee.clone(),
+            privilege: privilege.to_string(),
+        })
         .collect()
 }
 
@@ -59,16 +66,25 @@ mod tests {
     use super::*;
 
     fn names(item: &str) -> Vec<(String, String)> {
-        expand(item).into_iter().map(|p| (p.grantee, p.privilege)).collect()
+        expand(item)
+            .into_iter()
+            .map(|p| (p.grantee, p.privilege))
+            .collect()
     }
 
     #[test]
     fn expands_items() {
         assert_eq!(
             names("=rD/postgres"),
-            [("PUBLIC".into(), "SELECT".into()), ("PUBLIC".into(), "TRUNCATE".into())]
+            [
+                ("PUBLIC".into(), "SELECT".into()),
+                ("PUBLIC".into(), "TRUNCATE".into())
+            ]
         );
         assert_eq!(names("app=a*/owner"), [("app".into(), "INSERT".into())]);
-        assert_eq!(names(r#""we""ird =/"=D/owner"#), [("we\"ird =/".into(), "TRUNCATE".into())]);
+        assert_eq!(
+            names(r#""we""ird =/"=D/owner"#),
+            [("we\"ird =/".into(), "TRUNCATE".into())]
+        );
     }
 }

@@ -34,6 +34,9 @@ pub fn connect(settings: &ConnectionSettings) -> Result<Client, AuditError> {
     match receiver.recv_timeout(timeout) {
         Ok(Ok(client)) => Ok(client),
         Ok(Err(source)) => Err(AuditError::Connect { target, source }),
-        Err(_) => Err(AuditError::ConnectTimeout { target, seconds: timeout.as_secs() }),
+        Err(_) => Err(AuditError::ConnectTimeout {
+            target,
+            seconds: timeout.as_secs(),
+        }),
     }
 }

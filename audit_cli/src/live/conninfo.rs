@@ -9,9 +9,21 @@ use crate::AuditError;
 
 /// Connection keywords understood, as libpq spells them.
 const KEYWORDS: &[&str] = &[
-    "host", "hostaddr", "port", "user", "password", "dbname", "options", "application_name",
-    "connect_timeout", "sslmode", "sslrootcert", "target_session_attrs", "keepalives",
-    "keepalives_idle", "channel_binding",
+    "host",
+    "hostaddr",
+    "port",
+    "user",
+    "password",
+    "dbname",
+    "options",
+    "application_name",
+    "connect_timeout",
+    "sslmode",
+    "sslrootcert",
+    "target_session_attrs",
+    "keepalives",
+    "keepalives_idle",
+    "channel_binding",
 ];
 
 /// Environment variables that supply a keyword when the connection string does not.
@@ -80,7 +92,14 @@ impl fmt::Debug for ConnectionSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
         for (key, value) in &self.values {
-            map.entry(key, &if key == "password" { "********" } else { value.as_str() });
+            map.entry(
+                key,
+                &if key == "password" {
+                    "********"
+                } else {
+                    value.as_str()
+                },
+            );
         }
         map.finish()
     }
@@ -90,8 +109,9 @@ impl ConnectionSettings {
     /// Parses a `postgres://` / `postgresql://` URL or a `key=value ...` string.
     pub fn parse(text: &str) -> Result<ConnectionSettings, AuditError> {
         let text = text.trim();
-        let values = if let Some(rest) =
-            text.strip_prefix("postgresql://").or_else(|| text.strip_prefix("postgres://"))
+        let values = if let Some(rest) = text
+            .strip_prefix("postgresql://")
+            .or_else(|| text.strip_prefix("postgres://"))
         {
             parse_url(rest)?
         } else if text.is_empty() {
@@ -128,11 +148,17 @@ impl ConnectionSettings {
         }
         if settings.get("host").is_none() && settings.get("hostaddr").is_none() {
             let socket_dir = "/var/run/postgresql";
-            let host = if std::path::Path::new(socket_dir).is_dir() { socket_dir } else { "localhost" };
+            let host = if std::path::Path::new(socket_dir).is_dir() {
+                socket_dir
+            } else {
+                "localhost"
+            };
             settings.set("host", host);
         }
         if settings.get("user").is_none() {
-            let user = env("USER").or_else(|| env("LOGNAME")).unwrap_or_else(|| "postgres".into());
+            let user = env("USER")
+                .or_else(|| env("LOGNAME"))
+                .unwrap_or_else(|| "postgres".into());
             settings.set("user", &user);
         }
         if settings.get("dbname").is_none() {
@@ -155,32 +181,54 @@ impl ConnectionSettings {
 
     /// The TLS mode (`prefer` when unset, like libpq).
     pub fn ssl_mode(&self) -> SslMode {
-        self.get("sslmode").and_then(|m| SslMode::parse(m).ok()).unwrap_or(SslMode::Prefer)
+        self.get("sslmode")
+            .and_then(|m| SslMode::parse(m).ok())
+            .unwrap_or(SslMode::Prefer)
     }
 
     /// The connect timeout (`connect_timeout`, else [`DEFAULT_CONNECT_TIMEOUT`]).
     pub fn connect_timeout(&self) -> Duration {
-        let seconds = self.get("connect_timeout").and_then(|s| s.parse::<u64>().ok());
-        Duration::from_secs(seconds.filter(|&s| s > 0).unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+        let seconds = self
+            .get("connect_timeout")
+            .and_then(|s| s.parse::<u64>().ok());
+        Duration::from_secs(
+            seconds
+                .filter(|&s| s > 0)
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+        )
     }
 
     /// `host:port/dbname` for messages (never the password).
     pub fn target(&self) -> String {
-        let host = self.get("host").or(self.get("hostaddr")).unwrap_or("localhost");
-        format!("{host}:{}/{}", self.get("port").unwrap_or("5432"), self.get("dbname").unwrap_or(""))
+        let host = self
+            .get("host")
+            .or(self.get("hostaddr"))
+            .unwrap_or("localhost");
+        format!(
+            "{host}:{}/{}",
+            self.get("port").unwrap_or("5432"),
+            self.get("dbname").unwrap_or("")
+        )
     }
 
     /// The settings as a `key=value` string that libpq and this parser accept.
     pub fn to_keyword_string(&self) -> String {
         let quote = |v: &str| format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"));
-        let pairs: Vec<String> = self.values.iter().map(|(k, v)| format!("{k}={}", quote(v))).collect();
+        let pairs: Vec<String> = self
+            .values
+            .iter()
+            .map(|(k, v)| format!("{k}={}", quote(v)))
+            .collect();
         pairs.join(" ")
     }
 
     /// Builds the driver's configuration (TLS is set up separately, see `connect`).
     pub fn driver_config(&self) -> Result<postgres::Config, AuditError> {
         let mut config = postgres::Config::new();
-        let hosts: Vec<&str> = self.get("host").map(|h| h.split(',').collect()).unwrap_or_default();
+        let hosts: Vec<&str> = self
+            .get("host")
+            .map(|h| h.split(',').collect())
+            .unwrap_or_default();
         for host in &hosts {
             config.host(host);
         }
@@ -222,7 +270,9 @@ impl ConnectionSettings {
             SslMode::parse(mode)?;
         }
         if let Some(timeout) = self.get("connect_timeout") {
-            timeout.parse::<u64>().map_err(|_| invalid("connect_timeout", timeout))?;
+            timeout
+                .parse::<u64>()
+                .map_err(|_| invalid("connect_timeout", timeout))?;
         }
         if let Some(ports) = self.get("port") {
             for port in ports.split(',') {
@@ -297,7 +347,9 @@ fn percent_decode(text: &str) -> Result<String, AuditError> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             let byte = hex.ok_or_else(|| {
                 AuditError::ConnectionSettings(format!("invalid percent-encoding in {text:?}"))
             })?;
@@ -381,14 +433,20 @@ mod tests {
         assert_eq!(s.get("dbname"), Some("my db"));
         assert_eq!(s.ssl_mode(), SslMode::VerifyFull);
         let v6 = ConnectionSettings::parse("postgres://[::1]:5433/x").unwrap();
-        assert_eq!((v6.get("host"), v6.get("port")), (Some("::1"), Some("5433")));
+        assert_eq!(
+            (v6.get("host"), v6.get("port")),
+            (Some("::1"), Some("5433"))
+        );
     }
 
     #[test]
     fn parses_keyword_strings() {
         let s = ConnectionSettings::parse(r"host=localhost  dbname = 'it\'s db' user=me").unwrap();
         assert_eq!(s.get("dbname"), Some("it's db"));
-        assert_eq!(ConnectionSettings::parse(&s.to_keyword_string()).unwrap(), s);
+        assert_eq!(
+            ConnectionSettings::parse(&s.to_keyword_string()).unwrap(),
+            s
+        );
     }
 
     #[test]
@@ -408,7 +466,13 @@ mod tests {
 
     #[test]
     fn rejects_bad_settings() {
-        for text in ["sslmode=sometimes", "port=http", "bogus=1", "host", "postgres://h/d?x"] {
+        for text in [
+            "sslmode=sometimes",
+            "port=http",
+            "bogus=1",
+            "host",
+            "postgres://h/d?x",
+        ] {
             assert!(ConnectionSettings::parse(text).is_err(), "{text}");
         }
         assert!(ConnectionSettings::resolve(None, no_env).is_ok());

@@ -17,7 +17,10 @@ struct CatalogQuery {
 
 macro_rules! catalog_query {
     ($file:literal) => {
-        CatalogQuery { name: $file, text: include_str!(concat!("../../../sql/catalog/", $file)) }
+        CatalogQuery {
+            name: $file,
+            text: include_str!(concat!("../../../sql/catalog/", $file)),
+        }
     };
 }
 
@@ -40,16 +43,31 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { statement_timeout: Duration::from_secs(30) }
+        LoadOptions {
+            statement_timeout: Duration::from_secs(30),
+        }
     }
 }
 
 /// What loading cost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadStats {
     /// Statements sent to the server, transaction control included.
     pub queries: usize,
     /// Wall time from BEGIN to COMMIT.
+    pub duration: Duration,
+    /// Each catalog query with its row count and time (server and transfer).
+    pub steps: Vec<QueryTiming>,
+}
+
+/// The cost of one catalog query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryTiming {
+    /// File name under `sql/catalog/`.
+    pub query: &'static str,
+    /// Rows returned.
+    pub rows: usize,
+    /// Time until all rows arrived.
     pub duration: Duration,
 }
 
@@ -59,7 +77,10 @@ pub struct LoadStats {
 /// consistent snapshot and cannot change anything; `search_path` is pinned to `pg_catalog`
 /// so deparsed expressions qualify every other schema. The number of statements does not
 /// depend on the size of the schema: one more is sent only when the extension is installed.
-pub fn load(client: &mut Client, options: &LoadOptions) -> Result<(Catalog, LoadStats), AuditError> {
+pub fn load(
+    client: &mut Client,
+    options: &LoadOptions,
+) -> Result<(Catalog, LoadStats), AuditError> {
     let started = Instant::now();
     let timeout = format!("{}ms", options.statement_timeout.as_millis().max(1));
     let transaction = client
@@ -67,8 +88,16 @@ pub fn load(client: &mut Client, options: &LoadOptions) -> Result<(Catalog, Load
         .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
-        .map_err(|source| AuditError::Query { query: "BEGIN", source })?;
-    let mut session = Session { transaction, queries: 1, timeout };
+        .map_err(|source| AuditError::Query {
+            query: "BEGIN",
+            source,
+        })?;
+    let mut session = Session {
+        transaction,
+        queries: 1,
+        timeout,
+        steps: Vec::new(),
+    };
     let settings = format!(
         "SET LOCAL statement_timeout = '{}'; SET LOCAL search_path = pg_catalog",
         session.timeout
@@ -76,7 +105,10 @@ pub fn load(client: &mut Client, options: &LoadOptions) -> Result<(Catalog, Load
     session
         .transaction
         .batch_execute(&settings)
-        .map_err(|source| AuditError::Query { query: "SET LOCAL", source })?;
+        .map_err(|source| AuditError::Query {
+            query: "SET LOCAL",
+            source,
+        })?;
     session.queries += 1;
 
     let mut builder = CatalogBuilder::default();
@@ -93,9 +125,21 @@ pub fn load(client: &mut Client, options: &LoadOptions) -> Result<(Catalog, Load
     builder.view_reads(&session.run(&VIEW_READS)?);
     builder.roles(&session.run(&ROLES)?);
 
-    let Session { transaction, queries, .. } = session;
-    transaction.commit().map_err(|source| AuditError::Query { query: "COMMIT", source })?;
-    let stats = LoadStats { queries: queries + 1, duration: started.elapsed() };
+    let Session {
+        transaction,
+        queries,
+        steps,
+        ..
+    } = session;
+    transaction.commit().map_err(|source| AuditError::Query {
+        query: "COMMIT",
+        source,
+    })?;
+    let stats = LoadStats {
+        queries: queries + 1,
+        duration: started.elapsed(),
+        steps,
+    };
     Ok((builder.finish(), stats))
 }
 
@@ -103,17 +147,32 @@ struct Session<'a> {
     transaction: Transaction<'a>,
     queries: usize,
     timeout: String,
+    steps: Vec<QueryTiming>,
 }
 
 impl Session<'_> {
     fn run(&mut self, query: &CatalogQuery) -> Result<Vec<Row>, AuditError> {
         self.queries += 1;
-        self.transaction.query(query.text, &[]).map_err(|source| {
+        let started = Instant::now();
+        let rows = self.transaction.query(query.text, &[]).map_err(|source| {
             if source.code() == Some(&SqlState::QUERY_CANCELED) {
-                AuditError::StatementTimeout { query: query.name, timeout: self.timeout.clone() }
+                AuditError::StatementTimeout {
+                    query: query.name,
+                    timeout: self.timeout.clone(),
+                }
             } else {
-                AuditError::Query { query: query.name, source }
+                AuditError::Query {
+                    query: query.name,
+                    source,
+                }
             }
-        })
+        })?;
+        let duration = started.elapsed();
+        self.steps.push(QueryTiming {
+            query: query.name,
+            rows: rows.len(),
+            duration,
+        });
+        Ok(rows)
     }
 }

@@ -6,12 +6,12 @@
 //! one read-only, repeatable-read transaction.
 
 mod acl;
-mod conninfo;
 mod connect;
+mod conninfo;
 mod loader;
 mod rows;
 mod tls;
 
-pub use conninfo::{ConnectionSettings, SslMode};
 pub use connect::connect;
-pub use loader::{load, LoadOptions, LoadStats};
+pub use conninfo::{ConnectionSettings, SslMode};
+pub use loader::{load, LoadOptions, LoadStats, QueryTiming};

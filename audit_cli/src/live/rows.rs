@@ -6,8 +6,8 @@ use postgres::Row;
 
 use super::acl;
 use crate::model::{
-    Catalog, Column, ColumnDefault, Extension, ForeignKey, Index, IndexKey, Policy,
-    PolicyCommand, QualifiedName, Relation, RelationId, RelationKind, Role, ViewOptions,
+    Catalog, Column, ColumnDefault, Extension, ForeignKey, Index, IndexKey, Policy, PolicyCommand,
+    QualifiedName, Relation, RelationId, RelationKind, Role, ViewOptions,
 };
 
 /// Accumulates rows of the catalog queries into a [`Catalog`].
@@ -27,7 +27,10 @@ impl CatalogBuilder {
             .iter()
             .map(|r| QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1)))
             .collect();
-        self.extension = Some(Extension { schema: row.get("extension_schema"), shared_tables });
+        self.extension = Some(Extension {
+            schema: row.get("extension_schema"),
+            shared_tables,
+        });
     }
 
     /// relations.sql.
@@ -69,12 +72,17 @@ impl CatalogBuilder {
         for row in rows {
             let oid: u32 = row.get("relation_id");
             let name: String = row.get("column_name");
-            self.attribute_names.insert((oid, row.get("attribute_number")), name.clone());
-            let Some(relation) = self.relation_mut(oid) else { continue };
+            self.attribute_names
+                .insert((oid, row.get("attribute_number")), name.clone());
+            let Some(relation) = self.relation_mut(oid) else {
+                continue;
+            };
             let default = row.get::<_, bool>("has_default").then(|| ColumnDefault {
                 function: row
                     .get::<_, Option<String>>("default_function_name")
-                    .map(|f| QualifiedName::new(row.get::<_, String>("default_function_schema"), f)),
+                    .map(|f| {
+                        QualifiedName::new(row.get::<_, String>("default_function_schema"), f)
+                    }),
                 expression: None,
             });
             relation.columns.push(Column {
@@ -126,7 +134,8 @@ impl CatalogBuilder {
                 name: row.get("constraint_name"),
                 columns: self.names(oid, &row.get::<_, Vec<i16>>("key_columns")),
                 referenced: RelationId(referenced),
-                referenced_columns: self.names(referenced, &row.get::<_, Vec<i16>>("referenced_columns")),
+                referenced_columns: self
+                    .names(referenced, &row.get::<_, Vec<i16>>("referenced_columns")),
             };
             if let Some(relation) = self.relation_mut(oid) {
                 relation.foreign_keys.push(key);
@@ -162,7 +171,10 @@ impl CatalogBuilder {
     pub fn view_reads(&mut self, rows: &[Row]) {
         for row in rows {
             let read = RelationId(row.get("relation_id"));
-            if let Some(view) = self.relation_mut(row.get("view_id")).and_then(|v| v.view.as_mut()) {
+            if let Some(view) = self
+                .relation_mut(row.get("view_id"))
+                .and_then(|v| v.view.as_mut())
+            {
                 view.reads.push(read);
             }
         }
@@ -200,7 +212,12 @@ impl CatalogBuilder {
     fn names(&self, oid: u32, attributes: &[i16]) -> Vec<String> {
         attributes
             .iter()
-            .map(|attnum| self.attribute_names.get(&(oid, *attnum)).cloned().unwrap_or_default())
+            .map(|attnum| {
+                self.attribute_names
+                    .get(&(oid, *attnum))
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .collect()
     }
 }
@@ -210,7 +227,8 @@ fn view_options(options: &[String]) -> ViewOptions {
     let enabled = |wanted: &str| {
         options.iter().any(|option| match option.split_once('=') {
             Some((name, value)) => {
-                name == wanted && matches!(value.to_lowercase().as_str(), "true" | "on" | "yes" | "1")
+                name == wanted
+                    && matches!(value.to_lowercase().as_str(), "true" | "on" | "yes" | "1")
             }
             None => option == wanted,
         })

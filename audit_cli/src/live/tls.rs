@@ -20,7 +20,9 @@ pub fn connector(settings: &ConnectionSettings) -> Result<Option<MakeTlsConnecto
     match mode {
         SslMode::Disable => return Ok(None),
         SslMode::Allow | SslMode::Prefer | SslMode::Require => {
-            builder.danger_accept_invalid_certs(true).danger_accept_invalid_hostnames(true);
+            builder
+                .danger_accept_invalid_certs(true)
+                .danger_accept_invalid_hostnames(true);
         }
         SslMode::VerifyCa => {
             builder.danger_accept_invalid_hostnames(true);
@@ -30,7 +32,10 @@ pub fn connector(settings: &ConnectionSettings) -> Result<Option<MakeTlsConnecto
     if matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull) {
         if let Some(path) = root_certificate(settings) {
             let pem = std::fs::read(&path).map_err(|e| {
-                AuditError::TlsSetup(format!("cannot read root certificate {}: {e}", path.display()))
+                AuditError::TlsSetup(format!(
+                    "cannot read root certificate {}: {e}",
+                    path.display()
+                ))
             })?;
             let certificates = Certificate::stack_from_pem(&pem).map_err(|e| {
                 AuditError::TlsSetup(format!("invalid root certificate {}: {e}", path.display()))
@@ -41,7 +46,9 @@ pub fn connector(settings: &ConnectionSettings) -> Result<Option<MakeTlsConnecto
             }
         }
     }
-    let connector = builder.build().map_err(|e| AuditError::TlsSetup(e.to_string()))?;
+    let connector = builder
+        .build()
+        .map_err(|e| AuditError::TlsSetup(e.to_string()))?;
     Ok(Some(MakeTlsConnector::new(connector)))
 }
 

@@ -29,9 +29,23 @@ pub struct Catalog {
 impl Catalog {
     /// Builds a catalog and its lookup indexes.
     pub fn new(relations: Vec<Relation>, roles: Vec<Role>, extension: Option<Extension>) -> Self {
-        let by_id = relations.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-        let roles_by_name = roles.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
-        Catalog { relations, roles, extension, by_id, roles_by_name }
+        let by_id = relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
+        let roles_by_name = roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.clone(), i))
+            .collect();
+        Catalog {
+            relations,
+            roles,
+            extension,
+            by_id,
+            roles_by_name,
+        }
     }
 
     /// The relation with this id, if the catalog holds it.
@@ -46,6 +60,8 @@ impl Catalog {
 
     /// The relation with this schema and name, if any.
     pub fn find(&self, schema: &str, name: &str) -> Option<&Relation> {
-        self.relations.iter().find(|r| r.name.schema == schema && r.name.name == name)
+        self.relations
+            .iter()
+            .find(|r| r.name.schema == schema && r.name.name == name)
     }
 }

@@ -13,7 +13,6 @@ pub use catalog::{Catalog, Extension};
 pub use policy::{Policy, PolicyCommand};
 pub use relation::{
     quote_ident, Column, ColumnDefault, ForeignKey, Index, IndexKey, QualifiedName, Relation,
-    RelationId,
-    RelationKind, ViewOptions,
+    RelationId, RelationKind, ViewOptions,
 };
 pub use role::{Privilege, Role, PUBLIC_GRANTEE};

@@ -20,14 +20,22 @@ pub struct QualifiedName {
 impl QualifiedName {
     /// Builds a name from its two parts.
     pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
-        QualifiedName { schema: schema.into(), name: name.into() }
+        QualifiedName {
+            schema: schema.into(),
+            name: name.into(),
+        }
     }
 }
 
 impl fmt::Display for QualifiedName {
     /// Renders the name as SQL, quoting each part only when PostgreSQL needs it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+        write!(
+            f,
+            "{}.{}",
+            quote_ident(&self.schema),
+            quote_ident(&self.name)
+        )
     }
 }
 
@@ -35,8 +43,13 @@ impl fmt::Display for QualifiedName {
 /// name.
 pub fn quote_ident(ident: &str) -> String {
     let plain = !ident.is_empty()
-        && ident.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && ident.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && ident
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && ident
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !crate::expr::is_reserved_keyword(ident);
     if plain {
         ident.to_string()
@@ -63,7 +76,10 @@ pub enum RelationKind {
 impl RelationKind {
     /// Whether rows live in (or under) this relation: tables of every kind.
     pub fn is_table(self) -> bool {
-        matches!(self, Self::Table | Self::PartitionedTable | Self::ForeignTable)
+        matches!(
+            self,
+            Self::Table | Self::PartitionedTable | Self::ForeignTable
+        )
     }
 
     /// Whether this is a view or a materialized view.

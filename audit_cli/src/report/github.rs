@@ -24,14 +24,21 @@ pub(super) fn render(findings: &[Finding]) -> String {
         if let Some(fix) = &finding.fix {
             let _ = write!(message, "\nfix: {fix}");
         }
-        let _ = writeln!(out, "::{command} {}::{}", properties.join(","), escape_data(&message));
+        let _ = writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            escape_data(&message)
+        );
     }
     out
 }
 
 /// Escapes a command's message as the runner expects.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a command property, which additionally may not contain `:` or `,`.

@@ -8,7 +8,10 @@ use crate::{Finding, Rule, Severity};
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub(super) fn render(findings: &[Finding]) -> String {
-    let rules: Vec<Value> = Rule::ALL.iter().map(|rule| rule_descriptor(*rule)).collect();
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|rule| rule_descriptor(*rule))
+        .collect();
     let results: Vec<Value> = findings.iter().map(result).collect();
     let log = json!({
         "$schema": SCHEMA,
@@ -49,9 +52,16 @@ fn rule_descriptor(rule: Rule) -> Value {
 }
 
 fn result(finding: &Finding) -> Value {
-    let index = Rule::ALL.iter().position(|r| *r == finding.rule).unwrap_or_default();
+    let index = Rule::ALL
+        .iter()
+        .position(|r| *r == finding.rule)
+        .unwrap_or_default();
     let qualified = QualifiedName::new(&finding.schema, &finding.object).to_string();
-    let kind = if finding.rule == Rule::RoleBypassesRls { "role" } else { "table" };
+    let kind = if finding.rule == Rule::RoleBypassesRls {
+        "role"
+    } else {
+        "table"
+    };
     let mut location = json!({
         "logicalLocations": [{ "name": finding.object, "fullyQualifiedName": qualified, "kind": kind }]
     });
@@ -61,7 +71,8 @@ fn result(finding: &Finding) -> Value {
             "region": { "startLine": source.line, "startColumn": source.column },
         });
     }
-    let mut properties = json!({ "schema": finding.schema, "object": finding.object, "help": finding.help });
+    let mut properties =
+        json!({ "schema": finding.schema, "object": finding.object, "help": finding.help });
     if let Some(fix) = &finding.fix {
         properties["fix"] = json!(fix);
     }

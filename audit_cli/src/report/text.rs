@@ -49,7 +49,12 @@ pub(super) fn render(findings: &[Finding], options: RenderOptions) -> String {
         let _ = writeln!(out, "    {} {}", paint(DIM, "help:"), finding.help);
         if let Some(fix) = &finding.fix {
             let mut lines = fix.lines();
-            let _ = writeln!(out, "    {} {}", paint(DIM, "fix:"), lines.next().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "    {} {}",
+                paint(DIM, "fix:"),
+                lines.next().unwrap_or("")
+            );
             for line in lines {
                 let _ = writeln!(out, "         {line}");
             }

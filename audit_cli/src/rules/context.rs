@@ -84,7 +84,8 @@ impl<'a> Context<'a> {
 
     /// Audited tables that carry the tenant column, partitions included.
     pub fn tenant_tables(&self) -> impl Iterator<Item = &'a Relation> + '_ {
-        self.audited_tables().filter(move |r| self.tenant_column(r).is_some())
+        self.audited_tables()
+            .filter(move |r| self.tenant_column(r).is_some())
     }
 
     /// Tenant tables that are not partitions: partitions are covered by their parent and by
@@ -95,7 +96,8 @@ impl<'a> Context<'a> {
 
     /// Tenant tables that can carry row-level security (foreign tables cannot).
     pub fn securable_tenant_tables(&self) -> impl Iterator<Item = &'a Relation> + '_ {
-        self.top_tenant_tables().filter(|r| r.kind != RelationKind::ForeignTable)
+        self.top_tenant_tables()
+            .filter(|r| r.kind != RelationKind::ForeignTable)
     }
 
     /// Whether `relation` is a tenant table (audited, not shared, has the tenant column).
@@ -125,14 +127,20 @@ impl<'a> Context<'a> {
     /// Whether the policy's USING clause restricts rows to the current cauldron.
     pub fn using_isolates(&self, relation: &Relation, index: usize) -> bool {
         let parsed = &self.policies[&(relation.id, index)];
-        parsed.using.as_ref().is_some_and(|e| expr::is_tenant_condition(e, &self.condition()))
+        parsed
+            .using
+            .as_ref()
+            .is_some_and(|e| expr::is_tenant_condition(e, &self.condition()))
     }
 
     /// Whether the rows the policy lets through for writing must belong to the current
     /// cauldron (its WITH CHECK, or USING where PostgreSQL falls back to it).
     pub fn check_isolates(&self, relation: &Relation, index: usize) -> bool {
         let parsed = &self.policies[&(relation.id, index)];
-        parsed.check.as_ref().is_some_and(|e| expr::is_tenant_condition(e, &self.condition()))
+        parsed
+            .check
+            .as_ref()
+            .is_some_and(|e| expr::is_tenant_condition(e, &self.condition()))
     }
 
     /// The parsed USING and effective check of a policy, for rules that walk expressions.
@@ -172,14 +180,28 @@ impl<'a> Context<'a> {
 
     /// A finding about `relation` at the rule's default severity.
     pub fn finding(&self, rule: Rule, relation: &Relation, message: String, help: &str) -> Finding {
-        Finding::new(rule, &relation.name.schema, &relation.name.name, message, help)
+        Finding::new(
+            rule,
+            &relation.name.schema,
+            &relation.name.name,
+            message,
+            help,
+        )
     }
 
     fn find_shared(&self) -> HashSet<RelationId> {
-        let configured: Vec<(Option<String>, String)> =
-            self.config.shared_tables.iter().map(|entry| split_table_name(entry)).collect();
-        let registered: Vec<&QualifiedName> =
-            self.catalog.extension.iter().flat_map(|e| &e.shared_tables).collect();
+        let configured: Vec<(Option<String>, String)> = self
+            .config
+            .shared_tables
+            .iter()
+            .map(|entry| split_table_name(entry))
+            .collect();
+        let registered: Vec<&QualifiedName> = self
+            .catalog
+            .extension
+            .iter()
+            .flat_map(|e| &e.shared_tables)
+            .collect();
         let directly: HashSet<RelationId> = self
             .catalog
             .relations

@@ -128,10 +128,14 @@ impl FromStr for Rule {
     type Err = UnknownRule;
 
     fn from_str(id: &str) -> Result<Rule, UnknownRule> {
-        Rule::ALL.iter().copied().find(|rule| rule.id() == id).ok_or_else(|| UnknownRule {
-            id: id.to_string(),
-            suggestion: Rule::suggestion(id),
-        })
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|rule| rule.id() == id)
+            .ok_or_else(|| UnknownRule {
+                id: id.to_string(),
+                suggestion: Rule::suggestion(id),
+            })
     }
 }
 
@@ -158,9 +162,17 @@ mod tests {
     fn ids_round_trip_and_are_kebab_case() {
         for rule in Rule::ALL {
             assert_eq!(rule.id().parse::<Rule>().unwrap(), *rule);
-            assert!(rule.id().chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(rule
+                .id()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-'));
             let doc = rule.documentation();
-            for heading in ["## What it finds", "## Why it matters", "## How to fix", "## Example"] {
+            for heading in [
+                "## What it finds",
+                "## Why it matters",
+                "## How to fix",
+                "## Example",
+            ] {
                 assert!(doc.contains(heading), "{rule} lacks {heading}");
             }
         }
@@ -169,7 +181,10 @@ mod tests {
     #[test]
     fn suggests_the_closest_rule() {
         let error = "rls-not-force".parse::<Rule>().unwrap_err();
-        assert_eq!(error.to_string(), "unknown rule `rls-not-force` (did you mean `rls-not-forced`?)");
+        assert_eq!(
+            error.to_string(),
+            "unknown rule `rls-not-force` (did you mean `rls-not-forced`?)"
+        );
         assert_eq!(Rule::suggestion("completely-different-thing"), "");
     }
 }

@@ -25,7 +25,10 @@ pub fn column(name: &str, type_name: &str) -> Column {
 
 /// A default calling `schema.function()`.
 pub fn default_calling(schema: &str, function: &str) -> Option<ColumnDefault> {
-    Some(ColumnDefault { function: Some(QualifiedName::new(schema, function)), expression: None })
+    Some(ColumnDefault {
+        function: Some(QualifiedName::new(schema, function)),
+        expression: None,
+    })
 }
 
 /// A valid, non-partial index over plain columns.
@@ -33,7 +36,10 @@ pub fn index(name: &str, columns: &[&str], unique: bool) -> Index {
     Index {
         name: name.into(),
         constraint: None,
-        keys: columns.iter().map(|c| IndexKey::Column(c.to_string())).collect(),
+        keys: columns
+            .iter()
+            .map(|c| IndexKey::Column(c.to_string()))
+            .collect(),
         unique,
         primary: false,
         valid: true,
@@ -55,8 +61,12 @@ pub fn isolation_policy() -> Policy {
 
 /// A table in schema `app` with no columns at all.
 pub fn plain_table(id: u32, name: &str) -> Relation {
-    let mut table =
-        Relation::new(RelationId(id), QualifiedName::new("app", name), RelationKind::Table, "owner");
+    let mut table = Relation::new(
+        RelationId(id),
+        QualifiedName::new("app", name),
+        RelationKind::Table,
+        "owner",
+    );
     table.columns.push(column("id", "bigint"));
     table
 }
@@ -68,7 +78,11 @@ pub fn isolated_table(id: u32, name: &str) -> Relation {
     tenant.not_null = true;
     tenant.default = default_calling("public", "current_cauldron");
     table.columns.push(tenant);
-    table.indexes.push(index(&format!("{name}_cauldron_id_idx"), &["cauldron_id", "id"], false));
+    table.indexes.push(index(
+        &format!("{name}_cauldron_id_idx"),
+        &["cauldron_id", "id"],
+        false,
+    ));
     table.row_security = true;
     table.force_row_security = true;
     table.policies.push(isolation_policy());
@@ -77,7 +91,11 @@ pub fn isolated_table(id: u32, name: &str) -> Relation {
 
 /// Runs one rule with the default configuration.
 pub fn run(rule: Rule, relations: Vec<Relation>) -> Vec<Finding> {
-    run_with(rule, Catalog::new(relations, Vec::new(), None), &Config::default())
+    run_with(
+        rule,
+        Catalog::new(relations, Vec::new(), None),
+        &Config::default(),
+    )
 }
 
 /// Runs one rule over a prepared catalog and configuration.

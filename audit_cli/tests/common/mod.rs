@@ -44,7 +44,10 @@ impl TestDatabase {
 
     /// Like [`TestDatabase::create`] with fixture text.
     pub fn create_with_sql(sql: &str) -> TestDatabase {
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
         let prefix = format!(
             "cauldron_audit_t{}_{}_{}",
             std::process::id(),
@@ -60,10 +63,16 @@ impl TestDatabase {
         };
         let mut admin = database.connect_server();
         admin
-            .batch_execute(&format!("CREATE DATABASE {} TEMPLATE template0", database.name))
+            .batch_execute(&format!(
+                "CREATE DATABASE {} TEMPLATE template0",
+                database.name
+            ))
             .expect("create test database");
         admin
-            .batch_execute(&format!("CREATE ROLE {} LOGIN NOSUPERUSER", database.auditor))
+            .batch_execute(&format!(
+                "CREATE ROLE {} LOGIN NOSUPERUSER",
+                database.auditor
+            ))
             .expect("create auditor role");
         let mut client = database.admin();
         client
@@ -100,9 +109,8 @@ impl TestDatabase {
         let mut all = vec!["--format", "json"];
         all.extend_from_slice(args);
         let output = self.audit(&all);
-        let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-            panic!("not JSON ({e}): {}\n{}", stdout(&output), stderr(&output))
-        });
+        let report = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(&output), stderr(&output)));
         (report, output.status.code().unwrap_or(-1))
     }
 
@@ -113,15 +121,23 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Ok(mut admin) = live::connect(&self.server) else { return };
+        let Ok(mut admin) = live::connect(&self.server) else {
+            return;
+        };
         let _ = admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
             &[&self.name],
         );
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        let _ = admin.batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
         let pattern = format!("{}\\_%", self.prefix.replace('_', "\\_"));
         let roles = admin
-            .query("SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1", &[&pattern])
+            .query(
+                "SELECT rolname::text FROM pg_roles WHERE rolname LIKE $1",
+                &[&pattern],
+            )
             .unwrap_or_default();
         for row in roles {
             let role: String = row.get(0);
@@ -161,7 +177,9 @@ pub fn empty_dir() -> PathBuf {
 
 /// Path of a fixture file.
 pub fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Standard output as text.
