@@ -17,12 +17,20 @@ pub struct Context<'a> {
     shared: HashSet<RelationId>,
     function_schema: Option<String>,
     policies: HashMap<(RelationId, usize), ParsedPolicy>,
+    expressions: Vec<ParsedExpression>,
 }
 
-/// A policy's clauses read into expressions; `None` when absent or not understood.
+/// A policy's clauses as indexes into the distinct expressions; `None` when absent or not
+/// understood.
 struct ParsedPolicy {
-    using: Option<Expr>,
-    check: Option<Expr>,
+    using: Option<usize>,
+    check: Option<usize>,
+}
+
+/// One distinct policy expression text, read once, with whether it isolates.
+struct ParsedExpression {
+    expr: Expr,
+    isolates: bool,
 }
 
 impl<'a> Context<'a> {
@@ -38,13 +46,27 @@ impl<'a> Context<'a> {
             shared: HashSet::new(),
             function_schema,
             policies: HashMap::new(),
+            expressions: Vec::new(),
         };
         context.shared = context.find_shared();
+        // Schemas repeat the same policy text on many tables: each text is parsed once.
+        let mut by_text: HashMap<&'a str, Option<usize>> = HashMap::new();
         for relation in &catalog.relations {
             for (index, policy) in relation.policies.iter().enumerate() {
+                let mut read = |text: Option<&'a str>| -> Option<usize> {
+                    let text = text?;
+                    *by_text.entry(text).or_insert_with(|| {
+                        let expr = expr::parse(text).ok()?;
+                        let isolates = expr::is_tenant_condition(&expr, &context.condition());
+                        context
+                            .expressions
+                            .push(ParsedExpression { expr, isolates });
+                        Some(context.expressions.len() - 1)
+                    })
+                };
                 let parsed = ParsedPolicy {
-                    using: policy.using.as_deref().and_then(|t| expr::parse(t).ok()),
-                    check: policy.effective_check().and_then(|t| expr::parse(t).ok()),
+                    using: read(policy.using.as_deref()),
+                    check: read(policy.effective_check()),
                 };
                 context.policies.insert((relation.id, index), parsed);
             }
@@ -127,26 +149,20 @@ impl<'a> Context<'a> {
     /// Whether the policy's USING clause restricts rows to the current cauldron.
     pub fn using_isolates(&self, relation: &Relation, index: usize) -> bool {
         let parsed = &self.policies[&(relation.id, index)];
-        parsed
-            .using
-            .as_ref()
-            .is_some_and(|e| expr::is_tenant_condition(e, &self.condition()))
+        parsed.using.is_some_and(|i| self.expressions[i].isolates)
     }
 
     /// Whether the rows the policy lets through for writing must belong to the current
     /// cauldron (its WITH CHECK, or USING where PostgreSQL falls back to it).
     pub fn check_isolates(&self, relation: &Relation, index: usize) -> bool {
         let parsed = &self.policies[&(relation.id, index)];
-        parsed
-            .check
-            .as_ref()
-            .is_some_and(|e| expr::is_tenant_condition(e, &self.condition()))
+        parsed.check.is_some_and(|i| self.expressions[i].isolates)
     }
 
     /// The parsed USING and effective check of a policy, for rules that walk expressions.
     pub fn policy_expressions(&self, relation: &Relation, index: usize) -> [Option<&Expr>; 2] {
         let parsed = &self.policies[&(relation.id, index)];
-        [parsed.using.as_ref(), parsed.check.as_ref()]
+        [parsed.using, parsed.check].map(|i| i.map(|i| &self.expressions[i].expr))
     }
 
     /// Whether `relation` has a policy for all commands that isolates reads and writes.

@@ -71,16 +71,34 @@ fn fix(context: &Context<'_>, table: &Relation, referenced: &Relation, key: &For
         format!("{tenant}, {}", quoted.join(", "))
     };
     let referenced_columns = list(&key.referenced_columns);
+    let unique = if has_unique_key(referenced, &context.config.tenant.column, key) {
+        String::new()
+    } else {
+        format!("ALTER TABLE {} ADD UNIQUE ({referenced_columns});\n", referenced.name)
+    };
     format!(
-        "ALTER TABLE {} ADD UNIQUE ({referenced_columns});\nALTER TABLE {} DROP CONSTRAINT {}, \
-         ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({referenced_columns});",
-        referenced.name,
+        "{unique}ALTER TABLE {} DROP CONSTRAINT {}, ADD CONSTRAINT {} FOREIGN KEY ({}) \
+         REFERENCES {} ({referenced_columns});",
         table.name,
         quote_ident(&key.name),
         quote_ident(&key.name),
         list(&key.columns),
         referenced.name
     )
+}
+
+/// Whether `referenced` already has a unique key on exactly (tenant column, referenced
+/// columns), which the scoped foreign key needs.
+fn has_unique_key(referenced: &Relation, tenant: &str, key: &ForeignKey) -> bool {
+    let mut wanted: Vec<&str> = key.referenced_columns.iter().map(String::as_str).collect();
+    wanted.push(tenant);
+    wanted.sort_unstable();
+    wanted.dedup();
+    referenced.indexes.iter().any(|index| {
+        let mut columns: Vec<&str> = index.key_columns().collect();
+        columns.sort_unstable();
+        index.unique && index.valid && !index.partial && columns == wanted
+    })
 }
 
 #[cfg(test)]
@@ -105,7 +123,13 @@ mod tests {
         let relations = vec![isolated_table(1, "members"), stories(&["member_id"], &["id"], 1)];
         let findings = run(Rule::UnscopedForeignKey, relations);
         assert_eq!(findings.len(), 1);
-        assert!(findings[0].fix.as_deref().unwrap().contains("(cauldron_id, member_id)"));
+        let fix = findings[0].fix.as_deref().unwrap();
+        assert!(fix.starts_with("ALTER TABLE app.members ADD UNIQUE (cauldron_id, id);\n"), "{fix}");
+        assert!(fix.contains("FOREIGN KEY (cauldron_id, member_id)"));
+        let mut members = isolated_table(1, "members");
+        members.indexes.push(index("members_key", &["cauldron_id", "id"], true));
+        let findings = run(Rule::UnscopedForeignKey, vec![members, stories(&["member_id"], &["id"], 1)]);
+        assert!(findings[0].fix.as_deref().unwrap().starts_with("ALTER TABLE app.stories"));
     }
 
     #[test]
