@@ -148,8 +148,15 @@ fn role_database_and_system_settings_are_refused() {
             );
         }
     }
+    // pg_db_role_setting is cluster-wide: count only what this role or database could own.
     let stored: i64 = client
-        .query_one("SELECT count(*) FROM pg_db_role_setting", &[])
+        .query_one(
+            "SELECT count(*) FROM pg_db_role_setting
+              WHERE setrole = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+                 OR setdatabase = (SELECT oid FROM pg_database
+                                    WHERE datname = current_database())",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert_eq!(stored, 0);
