@@ -27,4 +27,20 @@ psql_as postgres -d "$database" -f sql/demo/isolate.sql
 
 log "two cauldrons, one database, as the application role"
 psql_as cauldron_demo_app -d "$database" -f sql/demo/two_cauldrons.sql
+log "building cauldron-audit (release)"
+cargo build --release --quiet -p cauldron-audit
+audit=target/release/cauldron-audit
+
+log "auditing the pilot schema as it was before the extension (findings expected)"
+pilot=cauldron_demo_pilot
+psql_as postgres -d postgres -c "DROP DATABASE IF EXISTS $pilot WITH (FORCE)"
+psql_as postgres -d postgres -c "CREATE DATABASE $pilot"
+psql_as postgres -d "$pilot" -f sql/example/adr_schema.sql
+psql_as postgres -d "$pilot" -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO cauldron_demo_app"
+status=0
+"$audit" --database-url "postgresql://cauldron_demo_app@127.0.0.1/$pilot" || status=$?
+[ "$status" -eq 1 ] || { echo "expected findings (exit 1), got exit $status" >&2; exit 1; }
+
+log "auditing the isolated demo database (clean expected)"
+"$audit" --database-url "postgresql://cauldron_demo_app@127.0.0.1/$database"
 log "done: psql -h 127.0.0.1 -U cauldron_demo_app $database to look around"
