@@ -3,6 +3,8 @@
 use std::time::{Duration, Instant};
 
 use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, Row, Transaction};
 
 use super::rows::CatalogBuilder;
@@ -31,6 +33,7 @@ const COLUMNS: CatalogQuery = catalog_query!("columns.sql");
 const INDEXES: CatalogQuery = catalog_query!("indexes.sql");
 const FOREIGN_KEYS: CatalogQuery = catalog_query!("foreign_keys.sql");
 const POLICIES: CatalogQuery = catalog_query!("policies.sql");
+const POLICY_CLAUSES: CatalogQuery = catalog_query!("policy_clauses.sql");
 const VIEW_READS: CatalogQuery = catalog_query!("view_reads.sql");
 const ROLES: CatalogQuery = catalog_query!("roles.sql");
 
@@ -121,7 +124,9 @@ pub fn load(
     builder.columns(&session.run(&COLUMNS)?);
     builder.indexes(&session.run(&INDEXES)?);
     builder.foreign_keys(&session.run(&FOREIGN_KEYS)?);
-    builder.policies(&session.run(&POLICIES)?);
+    session.stream(&POLICIES, |row| builder.policy(row))?;
+    let representatives = builder.policy_representatives().to_vec();
+    builder.policy_clauses(&session.run_with(&POLICY_CLAUSES, &[&representatives])?);
     builder.view_reads(&session.run(&VIEW_READS)?);
     builder.roles(&session.run(&ROLES)?);
 
@@ -152,27 +157,66 @@ struct Session<'a> {
 
 impl Session<'_> {
     fn run(&mut self, query: &CatalogQuery) -> Result<Vec<Row>, AuditError> {
+        self.run_with(query, &[])
+    }
+
+    fn run_with(
+        &mut self,
+        query: &CatalogQuery,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, AuditError> {
         self.queries += 1;
         let started = Instant::now();
-        let rows = self.transaction.query(query.text, &[]).map_err(|source| {
-            if source.code() == Some(&SqlState::QUERY_CANCELED) {
-                AuditError::StatementTimeout {
-                    query: query.name,
-                    timeout: self.timeout.clone(),
-                }
-            } else {
-                AuditError::Query {
-                    query: query.name,
-                    source,
-                }
-            }
-        })?;
-        let duration = started.elapsed();
+        let rows = self
+            .transaction
+            .query(query.text, params)
+            .map_err(|source| query_error(query, &self.timeout, source))?;
+        self.record(query, rows.len(), started);
+        Ok(rows)
+    }
+
+    /// Runs `query` and hands each row to `each` as it arrives, holding one row at a time.
+    fn stream(
+        &mut self,
+        query: &CatalogQuery,
+        mut each: impl FnMut(&Row),
+    ) -> Result<(), AuditError> {
+        self.queries += 1;
+        let started = Instant::now();
+        let fail = |source| query_error(query, &self.timeout, source);
+        let mut rows = self
+            .transaction
+            .query_raw(query.text, std::iter::empty::<i32>())
+            .map_err(fail)?;
+        let mut count = 0;
+        while let Some(row) = rows.next().map_err(fail)? {
+            each(&row);
+            count += 1;
+        }
+        drop(rows);
+        self.record(query, count, started);
+        Ok(())
+    }
+
+    fn record(&mut self, query: &CatalogQuery, rows: usize, started: Instant) {
         self.steps.push(QueryTiming {
             query: query.name,
-            rows: rows.len(),
-            duration,
+            rows,
+            duration: started.elapsed(),
         });
-        Ok(rows)
+    }
+}
+
+fn query_error(query: &CatalogQuery, timeout: &str, source: postgres::Error) -> AuditError {
+    if source.code() == Some(&SqlState::QUERY_CANCELED) {
+        AuditError::StatementTimeout {
+            query: query.name,
+            timeout: timeout.to_string(),
+        }
+    } else {
+        AuditError::Query {
+            query: query.name,
+            source,
+        }
     }
 }

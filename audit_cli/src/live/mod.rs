@@ -9,6 +9,7 @@ mod acl;
 mod connect;
 mod conninfo;
 mod loader;
+mod policy_groups;
 mod rows;
 mod tls;
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use postgres::Row;
 
 use super::acl;
+use super::policy_groups::{PolicyGroups, PolicyTrees};
 use crate::model::{
     Catalog, Column, ColumnDefault, Extension, ForeignKey, Index, IndexKey, Policy, PolicyCommand,
     QualifiedName, Relation, RelationId, RelationKind, Role, ViewOptions,
@@ -18,6 +19,15 @@ pub(super) struct CatalogBuilder {
     attribute_names: HashMap<(u32, i16), String>,
     roles: Vec<Role>,
     extension: Option<Extension>,
+    policy_groups: PolicyGroups,
+    pending_policies: Vec<PendingPolicy>,
+}
+
+/// A policy read from policies.sql, waiting for its deparsed clauses.
+struct PendingPolicy {
+    relation: usize,
+    representative: u32,
+    policy: Policy,
 }
 
 impl CatalogBuilder {
@@ -143,27 +153,64 @@ impl CatalogBuilder {
         }
     }
 
-    /// policies.sql.
-    pub fn policies(&mut self, rows: &[Row]) {
-        for row in rows {
-            let command = match row.get::<_, &str>("command") {
-                "r" => PolicyCommand::Select,
-                "a" => PolicyCommand::Insert,
-                "w" => PolicyCommand::Update,
-                "d" => PolicyCommand::Delete,
-                _ => PolicyCommand::All,
-            };
-            let policy = Policy {
+    /// One row of policies.sql, read as a stream. Its clauses arrive later, from
+    /// [`CatalogBuilder::policy_clauses`].
+    pub fn policy(&mut self, row: &Row) {
+        let relation: u32 = row.get("relation_id");
+        let Some(&index) = self.by_oid.get(&relation) else {
+            return;
+        };
+        let command = match row.get::<_, &str>("command") {
+            "r" => PolicyCommand::Select,
+            "a" => PolicyCommand::Insert,
+            "w" => PolicyCommand::Update,
+            "d" => PolicyCommand::Delete,
+            _ => PolicyCommand::All,
+        };
+        let trees = PolicyTrees {
+            policy: row.get("policy_id"),
+            trees: [row.get("using_tree"), row.get("check_tree")],
+            relation_name: &self.relations[index].name.name,
+        };
+        let attribute_names = &self.attribute_names;
+        let representative = self.policy_groups.representative(&trees, |attnum| {
+            attribute_names.get(&(relation, attnum)).map(String::as_str)
+        });
+        self.pending_policies.push(PendingPolicy {
+            relation: index,
+            representative,
+            policy: Policy {
                 name: row.get("policy_name"),
                 command,
                 roles: row.get("roles"),
                 permissive: row.get("permissive"),
-                using: row.get("using_clause"),
-                with_check: row.get("check_clause"),
-            };
-            if let Some(relation) = self.relation_mut(row.get("relation_id")) {
-                relation.policies.push(policy);
+                using: None,
+                with_check: None,
+            },
+        });
+    }
+
+    /// The policies whose clauses policy_clauses.sql must deparse.
+    pub fn policy_representatives(&self) -> &[u32] {
+        self.policy_groups.representatives()
+    }
+
+    /// policy_clauses.sql: gives every policy the clauses of its representative.
+    pub fn policy_clauses(&mut self, rows: &[Row]) {
+        let clauses: HashMap<u32, (Option<String>, Option<String>)> = rows
+            .iter()
+            .map(|row| {
+                let clauses = (row.get("using_clause"), row.get("check_clause"));
+                (row.get("policy_id"), clauses)
+            })
+            .collect();
+        for pending in std::mem::take(&mut self.pending_policies) {
+            let mut policy = pending.policy;
+            if let Some((using, with_check)) = clauses.get(&pending.representative) {
+                policy.using.clone_from(using);
+                policy.with_check.clone_from(with_check);
             }
+            self.relations[pending.relation].policies.push(policy);
         }
     }
 
