@@ -121,55 +121,84 @@ impl PolicyGroups {
     }
 }
 
-/// Appends the tokens of `tree` to `out` as described in the module documentation. Returns
-/// whether a Var refers to an outer query level, or `None` for a whole-row reference.
+/// Appends `tree` to `out` as described in the module documentation. Returns whether a Var
+/// refers to an outer query level, or `None` for a whole-row reference.
+///
+/// The server writes every field as ` :name value`, so fields are found by their ` :` prefix
+/// rather than by splitting the whole text into tokens. Inside a string token a space is
+/// escaped with a backslash; a ` :` after an odd run of backslashes is such a space.
 fn normalise<'n>(
     tree: &str,
     column_name: &impl Fn(i16) -> Option<&'n str>,
     out: &mut Vec<u8>,
 ) -> Option<bool> {
+    let bytes = tree.as_bytes();
     let mut outer_reference = false;
-    let mut tokens = Tokens(tree.as_bytes());
-    while let Some(token) = tokens.next() {
-        if token == b":location" {
-            // Dropped with its value; anything other than a number is kept as it is.
-            match tokens.next() {
-                Some(value) if integer(value).is_some() => {}
-                Some(value) => push_tokens(out, &[token, value]),
-                None => push_tokens(out, &[token]),
-            }
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = memchr::memmem::find(&bytes[from..], b" :") {
+        let space = from + found;
+        from = space + 2;
+        if escaped(bytes, space) {
             continue;
         }
-        push_tokens(out, &[token]);
-        if !matches!(token, b":varattno" | b":varattnosyn" | b":varlevelsup") {
+        let field = token(bytes, space + 1);
+        if !matches!(
+            field,
+            b":location" | b":varattno" | b":varattnosyn" | b":varlevelsup"
+        ) || bytes.get(space + 1 + field.len()) != Some(&b' ')
+        {
             continue;
         }
-        let Some(value) = tokens.next() else { break };
-        push_tokens(out, &[value]);
+        let value_start = space + field.len() + 2;
+        let value = token(bytes, value_start);
+        let value_end = value_start + value.len();
         let number = integer(value);
-        match (token, number) {
+        match (field, number) {
+            (b":location", Some(_)) => {
+                out.extend_from_slice(&bytes[copied..space]);
+                copied = value_end;
+            }
+            (b":location", None) => {}
             (b":varlevelsup", Some(0)) => {}
             (b":varlevelsup", _) => outer_reference = true,
-            (b":varattno", Some(0)) => return None,
+            (b":varattno", Some(0)) | (_, None) => return None,
             (_, Some(attnum)) => {
-                let name = i16::try_from(attnum).ok().and_then(column_name);
-                push_name(out, name);
+                out.extend_from_slice(&bytes[copied..value_end]);
+                copied = value_end;
+                push_name(out, i16::try_from(attnum).ok().and_then(column_name));
             }
-            (_, None) => return None,
         }
+        from = value_end;
     }
+    out.extend_from_slice(&bytes[copied..]);
     Some(outer_reference)
 }
 
-fn push_tokens(out: &mut Vec<u8>, tokens: &[&[u8]]) {
-    for token in tokens {
-        out.extend_from_slice(token);
-        out.push(b' ');
-    }
+/// Whether the byte at `at` is escaped: preceded by an odd number of backslashes.
+fn escaped(bytes: &[u8], at: usize) -> bool {
+    let backslashes = bytes[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count();
+    backslashes % 2 == 1
 }
 
-/// Names never contain NUL and tree text has none, so `\0name\0` cannot be confused with a
-/// token; a missing name is written as the empty name, which no column has.
+/// The token starting at `start`, up to the next unescaped space or punctuation, the way
+/// the server's reader (`pg_strtok`) delimits it.
+fn token(bytes: &[u8], start: usize) -> &[u8] {
+    let rest = bytes.get(start..).unwrap_or_default();
+    let mut end = 0;
+    while end < rest.len() && !matches!(rest[end], b' ' | b'\n' | b'\t' | b'(' | b')' | b'{' | b'}')
+    {
+        end += if rest[end] == b'\\' { 2 } else { 1 };
+    }
+    &rest[..end.min(rest.len())]
+}
+
+/// Names never contain NUL and tree text has none, so `\0name\0` cannot be confused with
+/// tree text; a missing name is written as the empty name, which no column has.
 fn push_name(out: &mut Vec<u8>, name: Option<&str>) {
     out.push(0);
     out.extend_from_slice(name.unwrap_or_default().as_bytes());
@@ -178,42 +207,6 @@ fn push_name(out: &mut Vec<u8>, name: Option<&str>) {
 
 fn integer(token: &[u8]) -> Option<i64> {
     std::str::from_utf8(token).ok()?.parse().ok()
-}
-
-/// The tokens of `pg_node_tree` text, split the way the server's reader (`pg_strtok`) does:
-/// unescaped whitespace separates tokens, each of `(){}` is a token of its own, and a
-/// backslash makes the next byte part of the token.
-struct Tokens<'a>(&'a [u8]);
-
-impl<'a> Iterator for Tokens<'a> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let start = self.0.iter().position(|b| !is_space(*b))?;
-        let rest = &self.0[start..];
-        let mut end = 1;
-        if !is_punctuation(rest[0]) {
-            end = 0;
-            while end < rest.len() && !is_space(rest[end]) && !is_punctuation(rest[end]) {
-                end += if rest[end] == b'\\' && end + 1 < rest.len() {
-                    2
-                } else {
-                    1
-                };
-            }
-        }
-        let (token, remainder) = rest.split_at(end);
-        self.0 = remainder;
-        Some(token)
-    }
-}
-
-fn is_space(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\n' | b'\t')
-}
-
-fn is_punctuation(byte: u8) -> bool {
-    matches!(byte, b'(' | b')' | b'{' | b'}')
 }
 
 #[cfg(test)]
@@ -284,20 +277,18 @@ mod tests {
     }
 
     #[test]
-    fn escaped_text_is_one_token() {
-        let tokens: Vec<&[u8]> =
-            Tokens(br"{ALIAS :aliasname a\ :location\ 1 :colnames <>}").collect();
-        assert_eq!(
-            tokens,
-            [
-                &b"{"[..],
-                b"ALIAS",
-                b":aliasname",
-                br"a\ :location\ 1",
-                b":colnames",
-                b"<>",
-                b"}"
-            ]
-        );
+    fn escaped_text_is_not_a_field() {
+        let mut groups = PolicyGroups::default();
+        let alias =
+            |text: &str| ISOLATION.replace(":opno 98", &format!(":aliasname {text} :opno 98"));
+        let first = alias(r"a\ :location\ 1");
+        let second = alias(r"a\ :location\ 2");
+        let names = columns(&["id", "t"]);
+        assert_eq!(groups.representative(&trees(1, &first, "a"), &names), 1);
+        assert_eq!(groups.representative(&trees(2, &second, "a"), &names), 2);
+        let third = alias(r"a\\ :location 3");
+        let fourth = alias(r"a\\ :location 4");
+        assert_eq!(groups.representative(&trees(3, &third, "a"), &names), 3);
+        assert_eq!(groups.representative(&trees(4, &fourth, "a"), &names), 3);
     }
 }
