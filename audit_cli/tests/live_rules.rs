@@ -2,6 +2,7 @@
 
 mod common;
 
+use cauldron_audit::live::{self, ConnectionSettings, LoadOptions};
 use common::{finding_keys, fixture_path, TestDatabase};
 
 fn fixture(names: &[&str]) -> String {
@@ -150,4 +151,16 @@ fn reads_the_catalog_in_a_constant_number_of_queries() {
             .to_string()
     };
     assert_eq!(queries(&small), queries(&large));
+}
+
+#[test]
+fn columns_keep_the_order_of_their_table() {
+    let database =
+        TestDatabase::create_with_sql(&fixture(&["tenant_function.sql", "adr_isolated.sql"]));
+    let settings = ConnectionSettings::resolve(Some(&database.audit_url()), |_| None).unwrap();
+    let mut client = live::connect(&settings).unwrap();
+    let (catalog, _) = live::load(&mut client, &LoadOptions::default()).unwrap();
+    let members = catalog.find("public", "members").expect("members loaded");
+    let names: Vec<&str> = members.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "cauldron_id", "name", "country_code"]);
 }

@@ -8,6 +8,9 @@
 -- cast (`:funcformat 2`, e.g. the varchar(50) length coercion around current_cauldron(),
 -- or int4() around nextval()), the function is the one in its first argument. A regular
 -- expression doing the same was ten times slower than these plain string functions.
+--
+-- No ORDER BY: sorting 60,000 rows (on disk, past work_mem) cost the server more than the
+-- loader spends putting each relation's columns in attribute-number order.
 SELECT
     a.attrelid AS relation_id,
     a.attnum AS attribute_number,
@@ -39,4 +42,3 @@ WHERE c.relkind IN ('r', 'p', 'f')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cauldron')
   AND n.nspname NOT LIKE 'pg\_toast%'
   AND n.nspname NOT LIKE 'pg\_temp%'
-ORDER BY a.attrelid, a.attnum

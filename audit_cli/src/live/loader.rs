@@ -120,10 +120,10 @@ pub fn load(
         let shared = session.run(&SHARED_TABLES)?;
         builder.extension(row, &shared);
     }
-    builder.relations(&session.run(&RELATIONS)?);
-    builder.columns(&session.run(&COLUMNS)?);
-    builder.indexes(&session.run(&INDEXES)?);
-    builder.foreign_keys(&session.run(&FOREIGN_KEYS)?);
+    session.stream(&RELATIONS, |row| builder.relation(row))?;
+    session.stream(&COLUMNS, |row| builder.column(row))?;
+    session.stream(&INDEXES, |row| builder.index(row))?;
+    session.stream(&FOREIGN_KEYS, |row| builder.foreign_key(row))?;
     session.stream(&POLICIES, |row| builder.policy(row))?;
     let representatives = builder.policy_representatives().to_vec();
     builder.policy_clauses(&session.run_with(&POLICY_CLAUSES, &[&representatives])?);

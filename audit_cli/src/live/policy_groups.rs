@@ -7,8 +7,8 @@
 //! with the same key are bound to deparse to the same text. Only one policy per key, its
 //! representative, is then deparsed by the server.
 //!
-//! Why equal keys deparse equally. The key is the sequence of tokens the server's node reader
-//! sees, with three changes:
+//! Why equal keys deparse equally. The key is the tree text, which the server's node reader
+//! turns back into the tree the deparser walks, with three changes:
 //!
 //! - `:location N` values are dropped. They are byte offsets into the statement that created
 //!   the policy (they move with the length of the table name) and serve error messages only;

@@ -21,6 +21,8 @@ pub(super) struct CatalogBuilder {
     extension: Option<Extension>,
     policy_groups: PolicyGroups,
     pending_policies: Vec<PendingPolicy>,
+    /// Attribute numbers of each relation's columns, by position in `relations`.
+    column_numbers: Vec<Vec<i16>>,
 }
 
 /// A policy read from policies.sql, waiting for its deparsed clauses.
@@ -43,113 +45,116 @@ impl CatalogBuilder {
         });
     }
 
-    /// relations.sql.
-    pub fn relations(&mut self, rows: &[Row]) {
-        for row in rows {
-            let oid: u32 = row.get("relation_id");
-            let kind = match row.get::<_, &str>("kind") {
-                "p" => RelationKind::PartitionedTable,
-                "f" => RelationKind::ForeignTable,
-                "v" => RelationKind::View,
-                "m" => RelationKind::MaterializedView,
-                _ => RelationKind::Table,
-            };
-            let name = QualifiedName::new(
-                row.get::<_, String>("schema_name"),
-                row.get::<_, String>("relation_name"),
-            );
-            let mut relation = Relation::new(RelationId(oid), name, kind, row.get("owner"));
-            relation.row_security = row.get("row_security");
-            relation.force_row_security = row.get("force_row_security");
-            let parents: Vec<u32> = row.get("parent_ids");
-            if row.get::<_, bool>("is_partition") {
-                relation.partition_of = parents.first().map(|&p| RelationId(p));
-            } else {
-                relation.inherits = parents.into_iter().map(RelationId).collect();
-            }
-            if kind.is_view() {
-                relation.view = Some(view_options(&row.get::<_, Vec<String>>("options")));
-            }
-            let acl: Vec<String> = row.get("acl");
-            relation.privileges = acl.iter().flat_map(|item| acl::expand(item)).collect();
-            self.by_oid.insert(oid, self.relations.len());
-            self.relations.push(relation);
+    /// One row of relations.sql.
+    pub fn relation(&mut self, row: &Row) {
+        let oid: u32 = row.get("relation_id");
+        let kind = match row.get::<_, &str>("kind") {
+            "p" => RelationKind::PartitionedTable,
+            "f" => RelationKind::ForeignTable,
+            "v" => RelationKind::View,
+            "m" => RelationKind::MaterializedView,
+            _ => RelationKind::Table,
+        };
+        let name = QualifiedName::new(
+            row.get::<_, String>("schema_name"),
+            row.get::<_, String>("relation_name"),
+        );
+        let mut relation = Relation::new(RelationId(oid), name, kind, row.get("owner"));
+        relation.row_security = row.get("row_security");
+        relation.force_row_security = row.get("force_row_security");
+        let parents: Vec<u32> = row.get("parent_ids");
+        if row.get::<_, bool>("is_partition") {
+            relation.partition_of = parents.first().map(|&p| RelationId(p));
+        } else {
+            relation.inherits = parents.into_iter().map(RelationId).collect();
+        }
+        if kind.is_view() {
+            relation.view = Some(view_options(&row.get::<_, Vec<String>>("options")));
+        }
+        let acl: Vec<String> = row.get("acl");
+        relation.privileges = acl.iter().flat_map(|item| acl::expand(item)).collect();
+        self.by_oid.insert(oid, self.relations.len());
+        self.relations.push(relation);
+    }
+
+    /// One row of columns.sql.
+    pub fn column(&mut self, row: &Row) {
+        let oid: u32 = row.get("relation_id");
+        let name: String = row.get("column_name");
+        self.attribute_names
+            .insert((oid, row.get("attribute_number")), name.clone());
+        let Some(&index) = self.by_oid.get(&oid) else {
+            return;
+        };
+        let default = row.get::<_, bool>("has_default").then(|| ColumnDefault {
+            function: row
+                .get::<_, Option<String>>("default_function_name")
+                .map(|f| QualifiedName::new(row.get::<_, String>("default_function_schema"), f)),
+            expression: None,
+        });
+        let column = Column {
+            name,
+            type_name: row.get("type_name"),
+            not_null: row.get("not_null"),
+            identity: row.get("is_identity"),
+            generated: row.get("is_generated"),
+            default,
+        };
+
+        // Rows come in no particular order (sorting them cost the server more than placing
+        // them here); a relation's columns are kept in attribute-number order. Rows of one
+        // relation almost always arrive in order, so this is nearly always an append.
+        if self.column_numbers.len() <= index {
+            self.column_numbers
+                .resize_with(self.relations.len(), Vec::new);
+        }
+        let attnum: i16 = row.get("attribute_number");
+        let numbers = &mut self.column_numbers[index];
+        let position = numbers.partition_point(|&n| n < attnum);
+        numbers.insert(position, attnum);
+        self.relations[index].columns.insert(position, column);
+    }
+
+    /// One row of indexes.sql.
+    pub fn index(&mut self, row: &Row) {
+        let oid: u32 = row.get("relation_id");
+        let key_count = row.get::<_, i32>("key_count").max(0) as usize;
+        let attributes: Vec<i16> = row.get("key_columns");
+        let keys = attributes
+            .iter()
+            .take(key_count)
+            .map(|&attnum| match self.attribute_names.get(&(oid, attnum)) {
+                Some(name) if attnum > 0 => IndexKey::Column(name.clone()),
+                _ => IndexKey::Expression(String::new()),
+            })
+            .collect();
+        let index = Index {
+            name: row.get("index_name"),
+            constraint: row.get("constraint_name"),
+            keys,
+            unique: row.get("is_unique"),
+            primary: row.get("is_primary"),
+            valid: row.get("is_valid"),
+            partial: row.get("is_partial"),
+        };
+        if let Some(relation) = self.relation_mut(oid) {
+            relation.indexes.push(index);
         }
     }
 
-    /// columns.sql.
-    pub fn columns(&mut self, rows: &[Row]) {
-        for row in rows {
-            let oid: u32 = row.get("relation_id");
-            let name: String = row.get("column_name");
-            self.attribute_names
-                .insert((oid, row.get("attribute_number")), name.clone());
-            let Some(relation) = self.relation_mut(oid) else {
-                continue;
-            };
-            let default = row.get::<_, bool>("has_default").then(|| ColumnDefault {
-                function: row
-                    .get::<_, Option<String>>("default_function_name")
-                    .map(|f| {
-                        QualifiedName::new(row.get::<_, String>("default_function_schema"), f)
-                    }),
-                expression: None,
-            });
-            relation.columns.push(Column {
-                name,
-                type_name: row.get("type_name"),
-                not_null: row.get("not_null"),
-                identity: row.get("is_identity"),
-                generated: row.get("is_generated"),
-                default,
-            });
-        }
-    }
-
-    /// indexes.sql.
-    pub fn indexes(&mut self, rows: &[Row]) {
-        for row in rows {
-            let oid: u32 = row.get("relation_id");
-            let key_count = row.get::<_, i32>("key_count").max(0) as usize;
-            let attributes: Vec<i16> = row.get("key_columns");
-            let keys = attributes
-                .iter()
-                .take(key_count)
-                .map(|&attnum| match self.attribute_names.get(&(oid, attnum)) {
-                    Some(name) if attnum > 0 => IndexKey::Column(name.clone()),
-                    _ => IndexKey::Expression(String::new()),
-                })
-                .collect();
-            let index = Index {
-                name: row.get("index_name"),
-                constraint: row.get("constraint_name"),
-                keys,
-                unique: row.get("is_unique"),
-                primary: row.get("is_primary"),
-                valid: row.get("is_valid"),
-                partial: row.get("is_partial"),
-            };
-            if let Some(relation) = self.relation_mut(oid) {
-                relation.indexes.push(index);
-            }
-        }
-    }
-
-    /// foreign_keys.sql.
-    pub fn foreign_keys(&mut self, rows: &[Row]) {
-        for row in rows {
-            let oid: u32 = row.get("relation_id");
-            let referenced: u32 = row.get("referenced_id");
-            let key = ForeignKey {
-                name: row.get("constraint_name"),
-                columns: self.names(oid, &row.get::<_, Vec<i16>>("key_columns")),
-                referenced: RelationId(referenced),
-                referenced_columns: self
-                    .names(referenced, &row.get::<_, Vec<i16>>("referenced_columns")),
-            };
-            if let Some(relation) = self.relation_mut(oid) {
-                relation.foreign_keys.push(key);
-            }
+    /// One row of foreign_keys.sql.
+    pub fn foreign_key(&mut self, row: &Row) {
+        let oid: u32 = row.get("relation_id");
+        let referenced: u32 = row.get("referenced_id");
+        let key = ForeignKey {
+            name: row.get("constraint_name"),
+            columns: self.names(oid, &row.get::<_, Vec<i16>>("key_columns")),
+            referenced: RelationId(referenced),
+            referenced_columns: self
+                .names(referenced, &row.get::<_, Vec<i16>>("referenced_columns")),
+        };
+        if let Some(relation) = self.relation_mut(oid) {
+            relation.foreign_keys.push(key);
         }
     }
 
