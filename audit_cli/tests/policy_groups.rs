@@ -32,7 +32,7 @@ fn every_policy_gets_the_clauses_the_server_deparses_for_it() {
             &[],
         )
         .unwrap();
-    assert_eq!(expected.len(), 7);
+    assert_eq!(expected.len(), 9);
     for row in expected {
         let table: String = row.get(0);
         let relation = catalog.find("app", &table).expect("table loaded");
@@ -53,6 +53,8 @@ fn every_policy_gets_the_clauses_the_server_deparses_for_it() {
     };
     assert!(using("row_check_b").unwrap().contains("row_check_b"));
     assert!(using("outer_b").unwrap().contains("outer_b.id"));
+    assert!(using("alias_clash").unwrap().contains("alias_clash_1.id"));
+    assert!(!using("alias_fine").unwrap().contains("alias_clash_1"));
 }
 
 #[test]

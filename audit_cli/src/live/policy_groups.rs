@@ -18,10 +18,12 @@
 //!   holds only its number, and the name behind that number is a property of the table.
 //!   Vars pointing into other relations of a subquery name those relations by OID inside the
 //!   tree itself, so the extra names there are harmless noise.
-//! - When a Var refers to an outer query level (`:varlevelsup` above 0), the name of the
-//!   policy's table is added too: inside a subquery the deparser qualifies columns with the
-//!   name of the relation they come from, and for the policy's table that name comes from
-//!   the catalog, not from the tree.
+//! - When a subquery reads a relation (a non-empty `:rtable`) or a Var refers to an outer
+//!   query level (`:varlevelsup` above 0), the name of the policy's table is added too. The
+//!   deparser qualifies columns inside a subquery with the name of the relation they come
+//!   from, and renames a subquery's relation alias that clashes with an enclosing one
+//!   (`FROM other t` becomes `FROM other t_1` in a policy on a table named `t`); for the
+//!   policy's table that name comes from the catalog, not from the tree.
 //!
 //! Everything else the deparser prints — operators, functions, types, collations, constants,
 //! the relations and columns a subquery reads — is named by OID or spelled out in the tree,
@@ -97,17 +99,17 @@ impl PolicyGroups {
     ) -> Option<u128> {
         let out = &mut self.normalised;
         out.clear();
-        let mut outer_reference = false;
+        let mut prints_table_name = false;
         for tree in policy.trees {
             match tree {
                 None => out.extend_from_slice(b"\0-"),
                 Some(tree) => {
                     out.extend_from_slice(b"\0+");
-                    outer_reference |= normalise(tree, &column_name, out)?;
+                    prints_table_name |= normalise(tree, &column_name, out)?;
                 }
             }
         }
-        if outer_reference {
+        if prints_table_name {
             push_name(out, Some(policy.relation_name));
         }
 
@@ -121,8 +123,9 @@ impl PolicyGroups {
     }
 }
 
-/// Appends `tree` to `out` as described in the module documentation. Returns whether a Var
-/// refers to an outer query level, or `None` for a whole-row reference.
+/// Appends `tree` to `out` as described in the module documentation. Returns whether the
+/// deparsed text may contain the name of the policy's table, or `None` for a whole-row
+/// reference.
 ///
 /// The server writes every field as ` :name value`, so fields are found by their ` :` prefix
 /// rather than by splitting the whole text into tokens. Inside a string token a space is
@@ -133,7 +136,7 @@ fn normalise<'n>(
     out: &mut Vec<u8>,
 ) -> Option<bool> {
     let bytes = tree.as_bytes();
-    let mut outer_reference = false;
+    let mut prints_table_name = false;
     let mut copied = 0;
     let mut from = 0;
     while let Some(found) = memchr::memmem::find(&bytes[from..], b" :") {
@@ -145,7 +148,7 @@ fn normalise<'n>(
         let field = token(bytes, space + 1);
         if !matches!(
             field,
-            b":location" | b":varattno" | b":varattnosyn" | b":varlevelsup"
+            b":location" | b":varattno" | b":varattnosyn" | b":varlevelsup" | b":rtable"
         ) || bytes.get(space + 1 + field.len()) != Some(&b' ')
         {
             continue;
@@ -161,7 +164,9 @@ fn normalise<'n>(
             }
             (b":location", None) => {}
             (b":varlevelsup", Some(0)) => {}
-            (b":varlevelsup", _) => outer_reference = true,
+            (b":varlevelsup", _) => prints_table_name = true,
+            // An empty list is written `<>`; a list starts with `(`, an empty token here.
+            (b":rtable", _) => prints_table_name |= value != b"<>",
             (b":varattno", Some(0)) | (_, None) => return None,
             (_, Some(attnum)) => {
                 out.extend_from_slice(&bytes[copied..value_end]);
@@ -172,7 +177,7 @@ fn normalise<'n>(
         from = value_end;
     }
     out.extend_from_slice(&bytes[copied..]);
-    Some(outer_reference)
+    Some(prints_table_name)
 }
 
 /// Whether the byte at `at` is escaped: preceded by an odd number of backslashes.
@@ -248,7 +253,7 @@ mod tests {
     }
 
     #[test]
-    fn whole_row_references_and_outer_references_are_kept_apart() {
+    fn whole_row_references_and_table_names_are_kept_apart() {
         let mut groups = PolicyGroups::default();
         let whole_row = ISOLATION.replace(":varattno 2", ":varattno 0");
         let row_columns = columns(&["id", "t"]);
