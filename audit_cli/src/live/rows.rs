@@ -200,7 +200,8 @@ impl CatalogBuilder {
         self.policy_groups.representatives()
     }
 
-    /// policy_clauses.sql: gives every policy the clauses of its representative.
+    /// policy_clauses.sql: gives every policy the clauses of its representative. Both queries
+    /// run in one snapshot, so every representative has its row.
     pub fn policy_clauses(&mut self, rows: &[Row]) {
         let clauses: HashMap<u32, (Option<String>, Option<String>)> = rows
             .iter()
