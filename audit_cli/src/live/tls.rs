@@ -20,9 +20,12 @@ pub fn connector(settings: &ConnectionSettings) -> Result<Option<MakeTlsConnecto
     match mode {
         SslMode::Disable => return Ok(None),
         SslMode::Allow | SslMode::Prefer | SslMode::Require => {
+            // Nothing is verified, so the system trust store need not be loaded: that load
+            // was a tenth of the audit's wall time on large schemas.
             builder
                 .danger_accept_invalid_certs(true)
-                .danger_accept_invalid_hostnames(true);
+                .danger_accept_invalid_hostnames(true)
+                .disable_built_in_roots(true);
         }
         SslMode::VerifyCa => {
             builder.danger_accept_invalid_hostnames(true);
