@@ -54,20 +54,6 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a / b }'
 }
 
-# Installs Debian packages only when missing, so a rerun does not touch apt at all.
-ensure_packages() {
-  local missing=()
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
-      || missing+=("$package")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]}"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-  fi
-}
-
 fail() {
   printf '\033[1;31mFAILED: %s\033[0m\n' "$*" >&2
   exit 1

@@ -12,13 +12,10 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-install_debian_packages() {
-  local wanted=(
-    "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "postgresql-contrib"
-    libclang-dev clang pkg-config libssl-dev sudo curl ca-certificates build-essential
-  )
+# Installs the given Debian packages that are missing; a rerun does not touch apt at all.
+ensure_packages() {
   local missing=()
-  for package in "${wanted[@]}"; do
+  for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
       || missing+=("$package")
   done
@@ -27,6 +24,11 @@ install_debian_packages() {
     as_root apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
   fi
+}
+
+install_debian_packages() {
+  ensure_packages "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-contrib \
+    libclang-dev clang pkg-config libssl-dev sudo curl ca-certificates build-essential
 }
 
 install_rust() {

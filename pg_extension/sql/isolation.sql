@@ -155,6 +155,9 @@ AS $$
 DECLARE
     relation pg_class;
     expression text := cauldron.isolation_expression();
+    create_policy text := format(
+        'CREATE POLICY cauldron_isolation ON %s AS PERMISSIVE FOR ALL TO PUBLIC '
+        'USING (%s) WITH CHECK (%s)', relid::regclass, expression, expression);
     existing pg_policy;
 BEGIN
     SELECT * INTO relation FROM pg_class WHERE oid = relid;
@@ -192,8 +195,7 @@ BEGIN
     SELECT * INTO existing FROM pg_policy
      WHERE polrelid = relid AND polname = 'cauldron_isolation';
     IF NOT FOUND THEN
-        EXECUTE format('CREATE POLICY cauldron_isolation ON %s AS PERMISSIVE FOR ALL TO PUBLIC '
-                       'USING (%s) WITH CHECK (%s)', relid::regclass, expression, expression);
+        EXECUTE create_policy;
         -- release() restores exactly these flags; the comment travels with pg_dump.
         EXECUTE format('COMMENT ON POLICY cauldron_isolation ON %s IS %L', relid::regclass,
                        format('cauldron isolation policy; before isolate: rls=%s force=%s',
@@ -204,8 +206,7 @@ BEGIN
                        relid::regclass, expression, expression);
     ELSE
         EXECUTE format('DROP POLICY cauldron_isolation ON %s', relid::regclass);
-        EXECUTE format('CREATE POLICY cauldron_isolation ON %s AS PERMISSIVE FOR ALL TO PUBLIC '
-                       'USING (%s) WITH CHECK (%s)', relid::regclass, expression, expression);
+        EXECUTE create_policy;
     END IF;
     PERFORM cauldron.guard_done(relid);
     RETURN CASE WHEN existing.polname IS NULL THEN 'isolated' ELSE 'isolated: policy corrected' END;

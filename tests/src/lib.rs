@@ -147,6 +147,34 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The usual cast: a database with the extension and registered cauldrons, a pooler role
+/// allowed to switch between them, and an ordinary application role that is not.
+pub struct Tenancy {
+    pub database: TestDatabase,
+    pub pooler: String,
+    pub app: String,
+}
+
+impl Tenancy {
+    /// Registers `cauldrons` (each id doubles as its name) and creates both roles.
+    pub fn new(cauldrons: &[&str]) -> Self {
+        let mut database = TestDatabase::with_extension();
+        for cauldron in cauldrons {
+            database
+                .superuser()
+                .execute("SELECT cauldron.create_cauldron($1, $1)", &[cauldron])
+                .unwrap();
+        }
+        let pooler = database.create_pooler_role();
+        let app = database.create_role("app");
+        Tenancy {
+            database,
+            pooler,
+            app,
+        }
+    }
+}
+
 /// Asserts that `result` failed with `expected`, and returns the server's message.
 pub fn expect_sqlstate<T: std::fmt::Debug>(
     result: Result<T, postgres::Error>,

@@ -1,35 +1,19 @@
 //! The tenant context through real roles on the real server: one test per behaviour of
 //! `current_cauldron()`, `cauldron.enter()`, `cauldron.exit()` and `cauldron.context()`.
 
-use cauldron_tests::{context, expect_sqlstate, one_text, TestDatabase};
+use cauldron_tests::{context, expect_sqlstate, one_text, Tenancy};
 use postgres::error::SqlState;
 use postgres::Client;
 
-/// A database with two cauldrons and a pooler role that may switch between them.
-struct Fixture {
-    database: TestDatabase,
-    pooler: String,
-    app: String,
-}
-
-fn fixture() -> Fixture {
-    let mut database = TestDatabase::with_extension();
-    database
+/// Three cauldrons, `initech` disabled, with a pooler role that may switch between them.
+fn fixture() -> Tenancy {
+    let fixture = Tenancy::new(&["acme", "globex", "initech"]);
+    fixture
+        .database
         .superuser()
-        .batch_execute(
-            "SELECT cauldron.create_cauldron('acme', 'Acme');
-             SELECT cauldron.create_cauldron('globex', 'Globex');
-             SELECT cauldron.create_cauldron('initech', 'Initech');
-             SELECT cauldron.disable_cauldron('initech');",
-        )
+        .batch_execute("SELECT cauldron.disable_cauldron('initech')")
         .unwrap();
-    let pooler = database.create_pooler_role();
-    let app = database.create_role("app");
-    Fixture {
-        database,
-        pooler,
-        app,
-    }
+    fixture
 }
 
 fn current(client: &mut Client) -> Option<String> {
@@ -348,7 +332,7 @@ fn an_ordinary_role_cannot_enter_or_exit() {
 
 /// A table with rows in two cauldrons, isolated by a policy in the recommended form, that
 /// the app role may read.
-fn stories_table(fixture: &Fixture, rows_per_cauldron: i32) {
+fn stories_table(fixture: &Tenancy, rows_per_cauldron: i32) {
     let app = &fixture.app;
     let pooler = &fixture.pooler;
     fixture

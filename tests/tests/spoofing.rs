@@ -2,42 +2,25 @@
 //! Each test must fail to switch: the role ends up with no cauldron, or the one its pooler
 //! entered, never the one it asked for.
 
-use cauldron_tests::{connect_with_options, context, expect_sqlstate, TestDatabase};
+use cauldron_tests::{connect_with_options, context, expect_sqlstate, Tenancy};
 use postgres::error::SqlState;
 
-struct Fixture {
-    database: TestDatabase,
-    pooler: String,
-    app: String,
-}
-
-fn fixture() -> Fixture {
-    let mut database = TestDatabase::with_extension();
-    database
-        .superuser()
-        .batch_execute(
-            "SELECT cauldron.create_cauldron('acme', 'Acme');
-             SELECT cauldron.create_cauldron('globex', 'Globex');",
-        )
-        .unwrap();
-    let pooler = database.create_pooler_role();
-    let app = database.create_role("app");
+fn fixture() -> Tenancy {
+    let fixture = Tenancy::new(&["acme", "globex"]);
     // The pooler may become the app role, as a pooler that runs client SQL under the
     // client's own role does.
-    database
+    let (app, pooler) = (&fixture.app, &fixture.pooler);
+    fixture
+        .database
         .superuser()
         .batch_execute(&format!("GRANT {app} TO {pooler}"))
         .unwrap();
-    Fixture {
-        database,
-        pooler,
-        app,
-    }
+    fixture
 }
 
 /// A connection whose backend has loaded the library, so the settings exist and refuse
 /// at once; `a_placeholder_set_before_the_library_loads_is_discarded` covers the other case.
-fn loaded(fixture: &Fixture, role: &str) -> postgres::Client {
+fn loaded(fixture: &Tenancy, role: &str) -> postgres::Client {
     let mut client = fixture.database.connect_as(role);
     client
         .batch_execute("SELECT * FROM cauldron.context()")
