@@ -6,6 +6,7 @@
 //! scalar subqueries as `( SELECT f() AS f)`. This module reads that text into a small
 //! [`Expr`] tree so the rules can reason about conditions instead of matching strings.
 
+mod ast;
 mod parser;
 mod tenant;
 mod token;

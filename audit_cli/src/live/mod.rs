@@ -8,6 +8,7 @@
 mod acl;
 mod connect;
 mod conninfo;
+mod connstring;
 mod loader;
 mod policy_groups;
 mod rows;
