@@ -1,5 +1,6 @@
 //! The architecture decision's schema isolated with the extension's own helpers audits clean.
-//! Skipped, with a message, where the `cauldron` extension is not installed on the server.
+//! Skipped, with a message, where the `cauldron` extension is not installed on the server
+//! (never under `scripts/test.sh`, which installs it and sets `CAULDRON_REQUIRE_EXTENSION`).
 
 mod common;
 
@@ -17,13 +18,18 @@ fn adr_schema_isolated_with_the_extension_audits_clean() {
         .unwrap()
         .get(0);
     if available == 0 {
+        // The project's test script installs the extension first and sets this, so there
+        // the test can never pass by skipping.
+        assert!(
+            std::env::var_os("CAULDRON_REQUIRE_EXTENSION").is_none(),
+            "the cauldron extension is not installed on the test server"
+        );
         println!("skipped: the cauldron extension is not installed on the test server");
         return;
     }
-    if let Err(error) = admin.batch_execute("CREATE EXTENSION cauldron") {
-        println!("skipped: CREATE EXTENSION cauldron failed: {error}");
-        return;
-    }
+    admin
+        .batch_execute("CREATE EXTENSION cauldron")
+        .expect("CREATE EXTENSION cauldron");
     admin
         .batch_execute(
             "SELECT cauldron.add_tenant_column('members');
