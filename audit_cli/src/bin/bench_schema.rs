@@ -136,7 +136,11 @@ fn table(out: &mut String, schema: &str, index: usize) {
          USING (cauldron_id = {tenant}) WITH CHECK (cauldron_id = {tenant});"
     );
     if defect == Defect::PermissiveBypass {
-        let _ = writeln!(out, "CREATE POLICY recent ON {name} FOR SELECT USING (created_at > now() - interval '1 day');");
+        let _ = writeln!(
+            out,
+            "CREATE POLICY recent ON {name} FOR SELECT \
+             USING (created_at > now() - interval '1 day');"
+        );
     }
     let privileges = if defect == Defect::TruncateGrant {
         "SELECT, INSERT, TRUNCATE"

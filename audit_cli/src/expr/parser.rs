@@ -429,7 +429,8 @@ mod tests {
 
     #[test]
     fn parses_canonical_isolation_clause() {
-        let text = "((cauldron_id)::text = (( SELECT public.current_cauldron() AS current_cauldron))::text)";
+        let text = "((cauldron_id)::text = \
+                    (( SELECT public.current_cauldron() AS current_cauldron))::text)";
         let Expr::Binary { op, left, right } = parse(text).unwrap() else {
             panic!()
         };

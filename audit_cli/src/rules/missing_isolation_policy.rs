@@ -53,7 +53,8 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
 /// The SQL that isolates `table`: the extension's helper when installed, else the policy.
 pub(crate) fn isolation_policy_sql(context: &Context<'_>, table: &Relation) -> String {
     if context.has_extension() {
-        return format!("SELECT cauldron.isolate('{}');", table.name.to_string().replace('\'', "''"));
+        let literal = table.name.to_string().replace('\'', "''");
+        return format!("SELECT cauldron.isolate('{literal}');");
     }
     let condition = format!(
         "{} = (SELECT {})",
@@ -84,10 +85,16 @@ mod tests {
         ored.policies[0].using = Some(format!("({ISOLATION} OR (public = true))"));
         let mut select_only = isolated_table(4, "notes");
         select_only.policies[0].command = PolicyCommand::Select;
-        let findings =
-            run(Rule::MissingIsolationPolicy, vec![none, other_column, ored, select_only]);
+        let findings = run(
+            Rule::MissingIsolationPolicy,
+            vec![none, other_column, ored, select_only],
+        );
         assert_eq!(findings.len(), 4);
-        assert!(findings[0].fix.as_deref().unwrap().starts_with("CREATE POLICY cauldron_isolation"));
+        assert!(findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("CREATE POLICY cauldron_isolation"));
     }
 
     #[test]
@@ -97,7 +104,8 @@ mod tests {
         conjunct.policies[0].with_check = None;
         let mut flipped = isolated_table(3, "tags");
         flipped.policies[0].using = Some(
-            "((( SELECT current_cauldron() AS current_cauldron))::text = (cauldron_id)::text)".into(),
+            "((( SELECT current_cauldron() AS current_cauldron))::text = (cauldron_id)::text)"
+                .into(),
         );
         let relations = vec![isolated_table(1, "stories"), conjunct, flipped];
         assert!(run(Rule::MissingIsolationPolicy, relations).is_empty());

@@ -41,7 +41,8 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             table.name
         );
         let fix = if context.has_extension() {
-            format!("SELECT cauldron.add_tenant_column('{}');", table.name.to_string().replace('\'', "''"))
+            let literal = table.name.to_string().replace('\'', "''");
+            format!("SELECT cauldron.add_tenant_column('{literal}');")
         } else {
             format!(
                 "ALTER TABLE {} ADD COLUMN {} {} NOT NULL DEFAULT {};",
@@ -53,7 +54,11 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         };
         let help = "add the tenant column and isolate the table, or declare it shared if it \
                     holds global data";
-        findings.push(context.finding(Rule::MissingTenantColumn, table, message, help).with_fix(fix));
+        findings.push(
+            context
+                .finding(Rule::MissingTenantColumn, table, message, help)
+                .with_fix(fix),
+        );
     }
 }
 
@@ -69,13 +74,24 @@ mod tests {
         let findings = run(Rule::MissingTenantColumn, vec![plain_table(1, "invoices")]);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].object, "invoices");
-        assert!(findings[0].fix.as_deref().unwrap().starts_with("ALTER TABLE app.invoices"));
+        assert!(findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("ALTER TABLE app.invoices"));
     }
 
     #[test]
     fn quiet_for_tenant_and_shared_tables() {
-        assert!(run(Rule::MissingTenantColumn, vec![isolated_table(1, "stories")]).is_empty());
-        let config = Config { shared_tables: vec!["app.countries".into()], ..Config::default() };
+        assert!(run(
+            Rule::MissingTenantColumn,
+            vec![isolated_table(1, "stories")]
+        )
+        .is_empty());
+        let config = Config {
+            shared_tables: vec!["app.countries".into()],
+            ..Config::default()
+        };
         let catalog = Catalog::new(vec![plain_table(1, "countries")], vec![], None);
         assert!(run_with(Rule::MissingTenantColumn, catalog, &config).is_empty());
         let extension = Extension {

@@ -35,13 +35,18 @@ ALTER TABLE app.stories ALTER COLUMN cauldron_id SET DEFAULT current_cauldron();
 /// Reports tenant columns whose default is not the tenant function.
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for table in context.top_tenant_tables() {
-        let Some(column) = context.tenant_column(table) else { continue };
+        let Some(column) = context.tenant_column(table) else {
+            continue;
+        };
         if defaults_to_tenant_function(context, column) {
             continue;
         }
         let function = context.tenant_function_sql();
         let message = match &column.default {
-            None => format!("tenant column `{}` of {} has no default", column.name, table.name),
+            None => format!(
+                "tenant column `{}` of {} has no default",
+                column.name, table.name
+            ),
             Some(_) => format!(
                 "tenant column `{}` of {} does not default to {function}",
                 column.name, table.name
@@ -54,7 +59,11 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         );
         let help = "default the tenant column to the tenant function so inserts land in the \
                     current cauldron";
-        findings.push(context.finding(Rule::MissingTenantDefault, table, message, help).with_fix(fix));
+        findings.push(
+            context
+                .finding(Rule::MissingTenantDefault, table, message, help)
+                .with_fix(fix),
+        );
     }
 }
 
@@ -64,7 +73,9 @@ fn defaults_to_tenant_function(context: &Context<'_>, column: &Column) -> bool {
         return false;
     };
     function.name == condition.function
-        && condition.function_schema.is_none_or(|schema| schema == function.schema)
+        && condition
+            .function_schema
+            .is_none_or(|schema| schema == function.schema)
 }
 
 #[cfg(test)]
@@ -78,12 +89,16 @@ mod tests {
         let mut bare = isolated_table(1, "stories");
         bare.columns[1].default = None;
         let mut constant = isolated_table(2, "members");
-        constant.columns[1].default =
-            Some(ColumnDefault { function: None, expression: Some("'10ksb-pilot'".into()) });
+        constant.columns[1].default = Some(ColumnDefault {
+            function: None,
+            expression: Some("'10ksb-pilot'".into()),
+        });
         let findings = run(Rule::MissingTenantDefault, vec![bare, constant]);
         assert_eq!(findings.len(), 2);
         assert!(findings[0].message.ends_with("has no default"));
-        assert!(findings[1].message.contains("does not default to current_cauldron()"));
+        assert!(findings[1]
+            .message
+            .contains("does not default to current_cauldron()"));
     }
 
     #[test]
@@ -95,6 +110,10 @@ mod tests {
 
     #[test]
     fn quiet_with_tenant_default() {
-        assert!(run(Rule::MissingTenantDefault, vec![isolated_table(1, "stories")]).is_empty());
+        assert!(run(
+            Rule::MissingTenantDefault,
+            vec![isolated_table(1, "stories")]
+        )
+        .is_empty());
     }
 }

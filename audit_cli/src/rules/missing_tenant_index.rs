@@ -32,18 +32,33 @@ CREATE INDEX CONCURRENTLY stories_cauldron_member_idx ON app.stories (cauldron_i
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let column = &context.config.tenant.column;
     for table in context.top_tenant_tables() {
-        if table.indexes.iter().any(|index| index.valid && index.leads_with(column)) {
+        if table
+            .indexes
+            .iter()
+            .any(|index| index.valid && index.leads_with(column))
+        {
             continue;
         }
-        let message = format!("no valid index of {} leads with tenant column `{column}`", table.name);
+        let message = format!(
+            "no valid index of {} leads with tenant column `{column}`",
+            table.name
+        );
         let concurrently = if table.kind == crate::model::RelationKind::PartitionedTable {
             ""
         } else {
             " CONCURRENTLY"
         };
-        let fix = format!("CREATE INDEX{concurrently} ON {} ({});", table.name, quote_ident(column));
+        let fix = format!(
+            "CREATE INDEX{concurrently} ON {} ({});",
+            table.name,
+            quote_ident(column)
+        );
         let help = "create an index whose first column is the tenant column";
-        findings.push(context.finding(Rule::MissingTenantIndex, table, message, help).with_fix(fix));
+        findings.push(
+            context
+                .finding(Rule::MissingTenantIndex, table, message, help)
+                .with_fix(fix),
+        );
     }
 }
 

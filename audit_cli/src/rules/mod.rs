@@ -6,6 +6,27 @@ mod context;
 #[cfg(test)]
 mod testing;
 
+// Declared here rather than by the macro below so that rustfmt, which does not look inside
+// macro calls, formats every rule file.
+mod missing_isolation_policy;
+mod missing_tenant_column;
+mod missing_tenant_default;
+mod missing_tenant_index;
+mod nullable_tenant_column;
+mod partition_without_isolation;
+mod per_row_tenant_function;
+mod permissive_policy_bypass;
+mod rls_disabled;
+mod rls_not_forced;
+mod role_bypasses_rls;
+mod tenant_column_type_mismatch;
+mod truncate_privilege;
+mod unindexed_tenant_foreign_key;
+mod unscoped_foreign_key;
+mod unscoped_unique_constraint;
+mod view_bypasses_rls;
+mod write_policy_without_tenant_check;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -15,8 +36,6 @@ use crate::{Finding, Severity};
 
 macro_rules! catalogue {
     ($($variant:ident => $module:ident, $id:literal, $severity:ident, $summary:literal;)*) => {
-        $(mod $module;)*
-
         /// A rule of the catalogue.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule {

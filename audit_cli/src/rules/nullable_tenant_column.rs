@@ -29,18 +29,27 @@ ALTER TABLE app.stories ALTER COLUMN cauldron_id SET NOT NULL;
 /// Reports tenant columns that are not `NOT NULL`.
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for table in context.top_tenant_tables() {
-        let Some(column) = context.tenant_column(table) else { continue };
+        let Some(column) = context.tenant_column(table) else {
+            continue;
+        };
         if column.not_null {
             continue;
         }
-        let message = format!("tenant column `{}` of {} allows NULL", column.name, table.name);
+        let message = format!(
+            "tenant column `{}` of {} allows NULL",
+            column.name, table.name
+        );
         let fix = format!(
             "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;",
             table.name,
             quote_ident(&column.name)
         );
         let help = "give every row its cauldron, then declare the tenant column NOT NULL";
-        findings.push(context.finding(Rule::NullableTenantColumn, table, message, help).with_fix(fix));
+        findings.push(
+            context
+                .finding(Rule::NullableTenantColumn, table, message, help)
+                .with_fix(fix),
+        );
     }
 }
 
@@ -60,6 +69,10 @@ mod tests {
 
     #[test]
     fn quiet_when_not_null() {
-        assert!(run(Rule::NullableTenantColumn, vec![isolated_table(1, "stories")]).is_empty());
+        assert!(run(
+            Rule::NullableTenantColumn,
+            vec![isolated_table(1, "stories")]
+        )
+        .is_empty());
     }
 }

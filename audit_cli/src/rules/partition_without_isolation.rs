@@ -22,7 +22,8 @@ existing partitions), and make isolating new partitions part of creating them.
 
 ## Example
 ```sql
-CREATE TABLE app.events_2025 PARTITION OF app.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE app.events_2025 PARTITION OF app.events
+    FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 -- fix:
 ALTER TABLE app.events_2025 ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.events_2025 FORCE ROW LEVEL SECURITY;
@@ -35,27 +36,41 @@ CREATE POLICY cauldron_isolation ON app.events_2025 AS PERMISSIVE FOR ALL
 /// Reports partitions of tenant tables that lack their own isolation.
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for partition in context.tenant_tables() {
-        let Some(parent_id) = partition.partition_of else { continue };
-        let Some(parent) = context.catalog.relation(parent_id) else { continue };
+        let Some(parent_id) = partition.partition_of else {
+            continue;
+        };
+        let Some(parent) = context.catalog.relation(parent_id) else {
+            continue;
+        };
         let mut missing = Vec::new();
         let mut fix = Vec::new();
         if !partition.row_security {
             missing.push("row-level security");
-            fix.push(format!("ALTER TABLE {} ENABLE ROW LEVEL SECURITY;", partition.name));
+            fix.push(format!(
+                "ALTER TABLE {} ENABLE ROW LEVEL SECURITY;",
+                partition.name
+            ));
         }
         if !partition.force_row_security {
             missing.push("FORCE ROW LEVEL SECURITY");
-            fix.push(format!("ALTER TABLE {} FORCE ROW LEVEL SECURITY;", partition.name));
+            fix.push(format!(
+                "ALTER TABLE {} FORCE ROW LEVEL SECURITY;",
+                partition.name
+            ));
         }
         if !context.has_isolation_policy(partition) {
             missing.push("the isolation policy");
-            fix.push(super::missing_isolation_policy::isolation_policy_sql(context, partition));
+            fix.push(super::missing_isolation_policy::isolation_policy_sql(
+                context, partition,
+            ));
         }
         if missing.is_empty() {
             continue;
         }
         if context.has_extension() {
-            fix = vec![super::missing_isolation_policy::isolation_policy_sql(context, partition)];
+            fix = vec![super::missing_isolation_policy::isolation_policy_sql(
+                context, partition,
+            )];
         }
         let message = format!(
             "partition {} of {} lacks {}, so querying it directly escapes isolation",

@@ -35,7 +35,11 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for table in context.securable_tenant_tables() {
         for (index, policy) in table.policies.iter().enumerate() {
             let expressions = context.policy_expressions(table, index);
-            if !expressions.iter().flatten().any(|e| calls_function_per_row(e, &condition)) {
+            if !expressions
+                .iter()
+                .flatten()
+                .any(|e| calls_function_per_row(e, &condition))
+            {
                 continue;
             }
             let message = format!(
@@ -67,6 +71,10 @@ mod tests {
 
     #[test]
     fn quiet_for_scalar_subquery() {
-        assert!(run(Rule::PerRowTenantFunction, vec![isolated_table(1, "stories")]).is_empty());
+        assert!(run(
+            Rule::PerRowTenantFunction,
+            vec![isolated_table(1, "stories")]
+        )
+        .is_empty());
     }
 }

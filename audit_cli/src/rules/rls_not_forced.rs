@@ -38,7 +38,11 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         );
         let fix = format!("ALTER TABLE {} FORCE ROW LEVEL SECURITY;", table.name);
         let help = "force row-level security so the table owner is held to the policies too";
-        findings.push(context.finding(Rule::RlsNotForced, table, message, help).with_fix(fix));
+        findings.push(
+            context
+                .finding(Rule::RlsNotForced, table, message, help)
+                .with_fix(fix),
+        );
     }
 }
 

@@ -36,7 +36,12 @@ ALTER ROLE app NOBYPASSRLS;
 /// Reports bypassing login roles with privileges on tenant tables, per schema.
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let tenant_tables: Vec<&Relation> = context.tenant_tables().collect();
-    for role in context.catalog.roles.iter().filter(|r| r.login && (r.superuser || r.bypass_rls)) {
+    for role in context
+        .catalog
+        .roles
+        .iter()
+        .filter(|r| r.login && (r.superuser || r.bypass_rls))
+    {
         let names = role_and_groups(context, role);
         let application_role = context.config.application_roles.contains(&role.name);
         let mut by_schema: BTreeMap<&str, Vec<&Relation>> = BTreeMap::new();
@@ -46,11 +51,18 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 .iter()
                 .any(|p| names.contains(p.grantee.as_str()) && p.grantee != table.owner);
             if granted || application_role {
-                by_schema.entry(table.name.schema.as_str()).or_default().push(table);
+                by_schema
+                    .entry(table.name.schema.as_str())
+                    .or_default()
+                    .push(table);
             }
         }
         for (schema, tables) in by_schema {
-            let what = if role.superuser { "is a superuser" } else { "has BYPASSRLS" };
+            let what = if role.superuser {
+                "is a superuser"
+            } else {
+                "has BYPASSRLS"
+            };
             let message = format!(
                 "login role {} {what} and can use {} tenant table(s) in schema {}, e.g. {}",
                 quote_ident(&role.name),
@@ -60,9 +72,13 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             );
             let help = "connect the application as a role without SUPERUSER or BYPASSRLS, and \
                         revoke this role's grants on tenant tables";
-            let mut finding = Finding::new(Rule::RoleBypassesRls, schema, &role.name, message, help);
+            let mut finding =
+                Finding::new(Rule::RoleBypassesRls, schema, &role.name, message, help);
             if !role.superuser {
-                finding = finding.with_fix(format!("ALTER ROLE {} NOBYPASSRLS;", quote_ident(&role.name)));
+                finding = finding.with_fix(format!(
+                    "ALTER ROLE {} NOBYPASSRLS;",
+                    quote_ident(&role.name)
+                ));
             }
             findings.push(finding);
         }
@@ -102,7 +118,10 @@ mod tests {
 
     fn granted_to(grantee: &str) -> crate::model::Relation {
         let mut table = isolated_table(1, "stories");
-        table.privileges.push(Privilege { grantee: grantee.into(), privilege: "SELECT".into() });
+        table.privileges.push(Privilege {
+            grantee: grantee.into(),
+            privilege: "SELECT".into(),
+        });
         table
     }
 
@@ -112,13 +131,23 @@ mod tests {
         let catalog = Catalog::new(vec![granted_to("readers")], roles, None);
         let findings = run_with(Rule::RoleBypassesRls, catalog, &Config::default());
         assert_eq!(findings.len(), 1);
-        assert_eq!((findings[0].schema.as_str(), findings[0].object.as_str()), ("app", "app"));
+        assert_eq!(
+            (findings[0].schema.as_str(), findings[0].object.as_str()),
+            ("app", "app")
+        );
     }
 
     #[test]
     fn fires_for_configured_application_role() {
-        let config = Config { application_roles: vec!["app".into()], ..Config::default() };
-        let catalog = Catalog::new(vec![isolated_table(1, "stories")], vec![role("app", true, &[])], None);
+        let config = Config {
+            application_roles: vec!["app".into()],
+            ..Config::default()
+        };
+        let catalog = Catalog::new(
+            vec![isolated_table(1, "stories")],
+            vec![role("app", true, &[])],
+            None,
+        );
         assert_eq!(run_with(Rule::RoleBypassesRls, catalog, &config).len(), 1);
     }
 
@@ -126,7 +155,10 @@ mod tests {
     fn quiet_for_ordinary_roles_and_owners() {
         let roles = vec![role("app", false, &[]), role("owner", true, &[])];
         let mut table = granted_to("app");
-        table.privileges.push(Privilege { grantee: "owner".into(), privilege: "SELECT".into() });
+        table.privileges.push(Privilege {
+            grantee: "owner".into(),
+            privilege: "SELECT".into(),
+        });
         let catalog = Catalog::new(vec![table], roles, None);
         assert!(run_with(Rule::RoleBypassesRls, catalog, &Config::default()).is_empty());
     }

@@ -32,7 +32,9 @@ ALTER TABLE app.stories ALTER COLUMN cauldron_id TYPE varchar(50);
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let expected = &context.config.tenant.column_type;
     for table in context.top_tenant_tables() {
-        let Some(column) = context.tenant_column(table) else { continue };
+        let Some(column) = context.tenant_column(table) else {
+            continue;
+        };
         if context.has_tenant_type(column) {
             continue;
         }
@@ -47,7 +49,9 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         );
         let help = "change the tenant column to the configured tenant type";
         findings.push(
-            context.finding(Rule::TenantColumnTypeMismatch, table, message, help).with_fix(fix),
+            context
+                .finding(Rule::TenantColumnTypeMismatch, table, message, help)
+                .with_fix(fix),
         );
     }
 }
@@ -63,7 +67,9 @@ mod tests {
         table.columns[1].type_name = "text".into();
         let findings = run(Rule::TenantColumnTypeMismatch, vec![table]);
         assert_eq!(findings.len(), 1);
-        assert!(findings[0].message.contains("has type text instead of varchar(50)"));
+        assert!(findings[0]
+            .message
+            .contains("has type text instead of varchar(50)"));
     }
 
     #[test]

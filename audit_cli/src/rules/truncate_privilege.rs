@@ -43,16 +43,30 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         }
         let quoted: Vec<String> = grantees
             .iter()
-            .map(|g| if *g == PUBLIC_GRANTEE { g.to_string() } else { quote_ident(g) })
+            .map(|g| {
+                if *g == PUBLIC_GRANTEE {
+                    g.to_string()
+                } else {
+                    quote_ident(g)
+                }
+            })
             .collect();
         let message = format!(
             "{} may TRUNCATE tenant table {}, which empties it for every cauldron",
             quoted.join(", "),
             table.name
         );
-        let fix = format!("REVOKE TRUNCATE ON {} FROM {};", table.name, quoted.join(", "));
+        let fix = format!(
+            "REVOKE TRUNCATE ON {} FROM {};",
+            table.name,
+            quoted.join(", ")
+        );
         let help = "revoke TRUNCATE from roles other than the owner; delete rows with DELETE";
-        findings.push(context.finding(Rule::TruncatePrivilege, table, message, help).with_fix(fix));
+        findings.push(
+            context
+                .finding(Rule::TruncatePrivilege, table, message, help)
+                .with_fix(fix),
+        );
     }
 }
 
@@ -63,7 +77,10 @@ mod tests {
     use crate::Rule;
 
     fn grant(grantee: &str, privilege: &str) -> Privilege {
-        Privilege { grantee: grantee.into(), privilege: privilege.into() }
+        Privilege {
+            grantee: grantee.into(),
+            privilege: privilege.into(),
+        }
     }
 
     #[test]
@@ -72,7 +89,10 @@ mod tests {
         table.privileges = vec![grant("app", "TRUNCATE"), grant("PUBLIC", "TRUNCATE")];
         let findings = run(Rule::TruncatePrivilege, vec![table]);
         assert_eq!(findings.len(), 1);
-        assert_eq!(findings[0].fix.as_deref(), Some("REVOKE TRUNCATE ON app.stories FROM PUBLIC, app;"));
+        assert_eq!(
+            findings[0].fix.as_deref(),
+            Some("REVOKE TRUNCATE ON app.stories FROM PUBLIC, app;")
+        );
     }
 
     #[test]

@@ -46,10 +46,16 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 table.name,
                 column_list.join(", ")
             );
-            let fix = format!("CREATE INDEX ON {} ({});", table.name, column_list.join(", "));
+            let fix = format!(
+                "CREATE INDEX ON {} ({});",
+                table.name,
+                column_list.join(", ")
+            );
             let help = "create an index on the tenant column followed by the foreign key columns";
             findings.push(
-                context.finding(Rule::UnindexedTenantForeignKey, table, message, help).with_fix(fix),
+                context
+                    .finding(Rule::UnindexedTenantForeignKey, table, message, help)
+                    .with_fix(fix),
             );
         }
     }
@@ -60,8 +66,12 @@ fn covers(index: &Index, tenant: &str, key: &ForeignKey) -> bool {
     if !index.valid || index.partial || !index.leads_with(tenant) {
         return false;
     }
-    let mut wanted: Vec<&str> =
-        key.columns.iter().map(String::as_str).filter(|c| *c != tenant).collect();
+    let mut wanted: Vec<&str> = key
+        .columns
+        .iter()
+        .map(String::as_str)
+        .filter(|c| *c != tenant)
+        .collect();
     let following: Vec<&str> = index.key_columns().skip(1).take(wanted.len()).collect();
     if index.keys.len() < wanted.len() + 1 || following.len() != wanted.len() {
         return false;
@@ -93,9 +103,15 @@ mod tests {
 
     #[test]
     fn fires_without_covering_index() {
-        let findings = run(Rule::UnindexedTenantForeignKey, vec![with_key(&["member_id"])]);
+        let findings = run(
+            Rule::UnindexedTenantForeignKey,
+            vec![with_key(&["member_id"])],
+        );
         assert_eq!(findings.len(), 1);
-        assert_eq!(findings[0].fix.as_deref(), Some("CREATE INDEX ON app.stories (cauldron_id, member_id);"));
+        assert_eq!(
+            findings[0].fix.as_deref(),
+            Some("CREATE INDEX ON app.stories (cauldron_id, member_id);")
+        );
         let mut partial = with_key(&["cauldron_id", "member_id"]);
         partial.indexes[0].partial = true;
         assert_eq!(run(Rule::UnindexedTenantForeignKey, vec![partial]).len(), 1);

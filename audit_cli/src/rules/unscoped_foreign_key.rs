@@ -36,7 +36,9 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let tenant = &context.config.tenant.column;
     for table in context.top_tenant_tables() {
         for key in &table.foreign_keys {
-            let Some(referenced) = context.catalog.relation(key.referenced) else { continue };
+            let Some(referenced) = context.catalog.relation(key.referenced) else {
+                continue;
+            };
             if !context.is_tenant_table(referenced) || is_scoped(key, tenant) {
                 continue;
             }
@@ -56,7 +58,10 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
 
 /// Whether some column pair of the key is (tenant column, tenant column).
 fn is_scoped(key: &ForeignKey, tenant: &str) -> bool {
-    key.columns.iter().zip(&key.referenced_columns).any(|(c, r)| c == tenant && r == tenant)
+    key.columns
+        .iter()
+        .zip(&key.referenced_columns)
+        .any(|(c, r)| c == tenant && r == tenant)
 }
 
 fn fix(context: &Context<'_>, table: &Relation, referenced: &Relation, key: &ForeignKey) -> String {
@@ -74,7 +79,10 @@ fn fix(context: &Context<'_>, table: &Relation, referenced: &Relation, key: &For
     let unique = if has_unique_key(referenced, &context.config.tenant.column, key) {
         String::new()
     } else {
-        format!("ALTER TABLE {} ADD UNIQUE ({referenced_columns});\n", referenced.name)
+        format!(
+            "ALTER TABLE {} ADD UNIQUE ({referenced_columns});\n",
+            referenced.name
+        )
     };
     format!(
         "{unique}ALTER TABLE {} DROP CONSTRAINT {}, ADD CONSTRAINT {} FOREIGN KEY ({}) \
@@ -107,7 +115,11 @@ mod tests {
     use crate::model::{ForeignKey, RelationId};
     use crate::Rule;
 
-    fn stories(columns: &[&str], referenced_columns: &[&str], target: u32) -> crate::model::Relation {
+    fn stories(
+        columns: &[&str],
+        referenced_columns: &[&str],
+        target: u32,
+    ) -> crate::model::Relation {
         let mut stories = isolated_table(2, "stories");
         stories.foreign_keys.push(ForeignKey {
             name: "stories_member_fkey".into(),
@@ -120,29 +132,59 @@ mod tests {
 
     #[test]
     fn fires_on_plain_key_between_tenant_tables() {
-        let relations = vec![isolated_table(1, "members"), stories(&["member_id"], &["id"], 1)];
+        let relations = vec![
+            isolated_table(1, "members"),
+            stories(&["member_id"], &["id"], 1),
+        ];
         let findings = run(Rule::UnscopedForeignKey, relations);
         assert_eq!(findings.len(), 1);
         let fix = findings[0].fix.as_deref().unwrap();
-        assert!(fix.starts_with("ALTER TABLE app.members ADD UNIQUE (cauldron_id, id);\n"), "{fix}");
+        assert!(
+            fix.starts_with("ALTER TABLE app.members ADD UNIQUE (cauldron_id, id);\n"),
+            "{fix}"
+        );
         assert!(fix.contains("FOREIGN KEY (cauldron_id, member_id)"));
         let mut members = isolated_table(1, "members");
-        members.indexes.push(index("members_key", &["cauldron_id", "id"], true));
-        let findings = run(Rule::UnscopedForeignKey, vec![members, stories(&["member_id"], &["id"], 1)]);
-        assert!(findings[0].fix.as_deref().unwrap().starts_with("ALTER TABLE app.stories"));
+        members
+            .indexes
+            .push(index("members_key", &["cauldron_id", "id"], true));
+        let findings = run(
+            Rule::UnscopedForeignKey,
+            vec![members, stories(&["member_id"], &["id"], 1)],
+        );
+        assert!(findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("ALTER TABLE app.stories"));
     }
 
     #[test]
     fn fires_when_tenant_columns_are_crossed() {
         let key = stories(&["cauldron_id", "member_id"], &["id", "cauldron_id"], 1);
-        assert_eq!(run(Rule::UnscopedForeignKey, vec![isolated_table(1, "members"), key]).len(), 1);
+        assert_eq!(
+            run(
+                Rule::UnscopedForeignKey,
+                vec![isolated_table(1, "members"), key]
+            )
+            .len(),
+            1
+        );
     }
 
     #[test]
     fn quiet_for_scoped_keys_and_shared_targets() {
         let scoped = stories(&["cauldron_id", "member_id"], &["cauldron_id", "id"], 1);
-        assert!(run(Rule::UnscopedForeignKey, vec![isolated_table(1, "members"), scoped]).is_empty());
+        assert!(run(
+            Rule::UnscopedForeignKey,
+            vec![isolated_table(1, "members"), scoped]
+        )
+        .is_empty());
         let to_plain = stories(&["country_id"], &["id"], 3);
-        assert!(run(Rule::UnscopedForeignKey, vec![plain_table(3, "countries"), to_plain]).is_empty());
+        assert!(run(
+            Rule::UnscopedForeignKey,
+            vec![plain_table(3, "countries"), to_plain]
+        )
+        .is_empty());
     }
 }

@@ -67,14 +67,21 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
 
 /// Whether the index is over one column whose values are generated and meaningless.
 fn is_surrogate_key(table: &Relation, index: &Index) -> bool {
-    let [IndexKey::Column(name)] = index.keys.as_slice() else { return false };
-    let Some(column) = table.column(name) else { return false };
+    let [IndexKey::Column(name)] = index.keys.as_slice() else {
+        return false;
+    };
+    let Some(column) = table.column(name) else {
+        return false;
+    };
     if column.identity {
         return true;
     }
     let function = column.default.as_ref().and_then(|d| d.function.as_ref());
     function.is_some_and(|f| {
-        matches!(f.name.as_str(), "nextval" | "gen_random_uuid" | "uuid_generate_v4")
+        matches!(
+            f.name.as_str(),
+            "nextval" | "gen_random_uuid" | "uuid_generate_v4"
+        )
     })
 }
 
@@ -100,10 +107,14 @@ mod tests {
     #[test]
     fn fires_on_natural_unique_key() {
         let mut table = members();
-        table.indexes.push(index("members_email_idx", &["email"], true));
+        table
+            .indexes
+            .push(index("members_email_idx", &["email"], true));
         let findings = run(Rule::UnscopedUniqueConstraint, vec![table]);
         assert_eq!(findings.len(), 1);
-        assert!(findings[0].message.starts_with("unique index members_email_idx"));
+        assert!(findings[0]
+            .message
+            .starts_with("unique index members_email_idx"));
     }
 
     #[test]
@@ -113,15 +124,23 @@ mod tests {
         identity.columns[0].default = None;
         identity.columns[0].identity = true;
         assert!(run(Rule::UnscopedUniqueConstraint, vec![identity]).is_empty());
-        let config = Config { target: Target::Citus, ..Config::default() };
+        let config = Config {
+            target: Target::Citus,
+            ..Config::default()
+        };
         let catalog = Catalog::new(vec![members()], vec![], None);
-        assert_eq!(run_with(Rule::UnscopedUniqueConstraint, catalog, &config).len(), 1);
+        assert_eq!(
+            run_with(Rule::UnscopedUniqueConstraint, catalog, &config).len(),
+            1
+        );
     }
 
     #[test]
     fn quiet_when_scoped() {
         let mut table = members();
-        table.indexes.push(index("members_email_key", &["cauldron_id", "email"], true));
+        table
+            .indexes
+            .push(index("members_email_key", &["cauldron_id", "email"], true));
         assert!(run(Rule::UnscopedUniqueConstraint, vec![table]).is_empty());
     }
 }

@@ -42,10 +42,15 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         if !materialized && options.security_invoker {
             continue;
         }
-        let Some(table) = first_tenant_table(context, view) else { continue };
+        let Some(table) = first_tenant_table(context, view) else {
+            continue;
+        };
         let (message, help, fix) = if materialized {
             (
-                format!("materialized view {} stores rows of tenant table {} for every cauldron", view.name, table.name),
+                format!(
+                    "materialized view {} stores rows of tenant table {} for every cauldron",
+                    view.name, table.name
+                ),
                 "replace the materialized view with a security_invoker view, or keep it out of \
                  the application's reach",
                 None,
@@ -57,7 +62,10 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                     view.name, table.name
                 ),
                 "set security_invoker = true on the view so policies apply to the caller",
-                Some(format!("ALTER VIEW {} SET (security_invoker = true);", view.name)),
+                Some(format!(
+                    "ALTER VIEW {} SET (security_invoker = true);",
+                    view.name
+                )),
             )
         };
         let finding = context.finding(Rule::ViewBypassesRls, view, message, help);
@@ -77,7 +85,9 @@ fn first_tenant_table<'a>(context: &Context<'a>, view: &'a Relation) -> Option<&
         if !seen.insert(id) {
             continue;
         }
-        let Some(relation) = context.catalog.relation(id) else { continue };
+        let Some(relation) = context.catalog.relation(id) else {
+            continue;
+        };
         if context.is_tenant_table(relation) {
             return Some(relation);
         }
@@ -95,7 +105,12 @@ mod tests {
     use crate::Rule;
 
     fn view(id: u32, name: &str, kind: RelationKind, invoker: bool, reads: &[u32]) -> Relation {
-        let mut view = Relation::new(RelationId(id), QualifiedName::new("app", name), kind, "owner");
+        let mut view = Relation::new(
+            RelationId(id),
+            QualifiedName::new("app", name),
+            kind,
+            "owner",
+        );
         view.view = Some(ViewOptions {
             security_invoker: invoker,
             security_barrier: false,
@@ -115,7 +130,9 @@ mod tests {
         let findings = run(Rule::ViewBypassesRls, relations);
         let objects: Vec<&str> = findings.iter().map(|f| f.object.as_str()).collect();
         assert_eq!(objects, ["outer_view", "totals"]);
-        assert!(findings[0].message.contains("reads tenant table app.stories"));
+        assert!(findings[0]
+            .message
+            .contains("reads tenant table app.stories"));
     }
 
     #[test]

@@ -58,7 +58,9 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             let help = "add `tenant column = (SELECT current_cauldron())` to the policy's WITH \
                         CHECK clause";
             findings.push(
-                context.finding(Rule::WritePolicyWithoutTenantCheck, table, message, help).with_fix(fix),
+                context
+                    .finding(Rule::WritePolicyWithoutTenantCheck, table, message, help)
+                    .with_fix(fix),
             );
         }
     }
@@ -84,20 +86,33 @@ mod tests {
     #[test]
     fn fires_on_unchecked_insert_and_unchecked_all() {
         let mut table = isolated_table(1, "stories");
-        table.policies.push(policy(PolicyCommand::Insert, true, Some("true")));
-        table.policies.push(policy(PolicyCommand::Insert, true, None));
+        table
+            .policies
+            .push(policy(PolicyCommand::Insert, true, Some("true")));
+        table
+            .policies
+            .push(policy(PolicyCommand::Insert, true, None));
         let mut all = isolated_table(2, "notes");
         all.policies[0].with_check = Some("((cauldron_id)::text <> ''::text)".into());
-        assert_eq!(run(Rule::WritePolicyWithoutTenantCheck, vec![table, all]).len(), 3);
+        assert_eq!(
+            run(Rule::WritePolicyWithoutTenantCheck, vec![table, all]).len(),
+            3
+        );
     }
 
     #[test]
     fn quiet_when_checked_or_covered_by_restrictive_policy() {
         let mut table = isolated_table(1, "stories");
-        table.policies.push(policy(PolicyCommand::Select, true, None));
+        table
+            .policies
+            .push(policy(PolicyCommand::Select, true, None));
         assert!(run(Rule::WritePolicyWithoutTenantCheck, vec![table.clone()]).is_empty());
-        table.policies.push(policy(PolicyCommand::Insert, true, Some("true")));
-        table.policies.push(policy(PolicyCommand::Insert, false, Some(ISOLATION)));
+        table
+            .policies
+            .push(policy(PolicyCommand::Insert, true, Some("true")));
+        table
+            .policies
+            .push(policy(PolicyCommand::Insert, false, Some(ISOLATION)));
         assert!(run(Rule::WritePolicyWithoutTenantCheck, vec![table]).is_empty());
     }
 }
