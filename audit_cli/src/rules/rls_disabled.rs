@@ -23,7 +23,7 @@ Enable and force row-level security and create the isolation policy. With the ex
 ```sql
 CREATE TABLE app.stories (id uuid PRIMARY KEY, cauldron_id varchar(50) NOT NULL);
 -- fix:
-ALTER TABLE app.stories ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.stories ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 ```
 "#;
 
@@ -33,10 +33,26 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         if table.row_security {
             continue;
         }
-        let message = format!("row-level security is not enabled on tenant table {}", table.name);
-        let fix = format!("ALTER TABLE {} ENABLE ROW LEVEL SECURITY;", table.name);
-        let help = "enable row-level security and add the isolation policy";
-        findings.push(context.finding(Rule::RlsDisabled, table, message, help).with_fix(fix));
+        let message = format!(
+            "row-level security is not enabled on tenant table {}",
+            table.name
+        );
+        // `rls-not-forced` stays quiet while row-level security is off, so the fix forces it
+        // too: applying it must not leave the next audit a finding this one could have named.
+        let fix = if table.force_row_security {
+            format!("ALTER TABLE {} ENABLE ROW LEVEL SECURITY;", table.name)
+        } else {
+            format!(
+                "ALTER TABLE {} ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;",
+                table.name
+            )
+        };
+        let help = "enable and force row-level security and add the isolation policy";
+        findings.push(
+            context
+                .finding(Rule::RlsDisabled, table, message, help)
+                .with_fix(fix),
+        );
     }
 }
 
@@ -49,7 +65,22 @@ mod tests {
     fn fires_when_disabled() {
         let mut table = isolated_table(1, "stories");
         table.row_security = false;
-        assert_eq!(run(Rule::RlsDisabled, vec![table]).len(), 1);
+        let findings = run(Rule::RlsDisabled, vec![table.clone()]);
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .ends_with("ENABLE ROW LEVEL SECURITY;"));
+
+        // Off and not forced: the one fix does both, since rls-not-forced waits for ENABLE.
+        table.force_row_security = false;
+        let findings = run(Rule::RlsDisabled, vec![table]);
+        assert!(findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .ends_with("ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;"));
     }
 
     #[test]
