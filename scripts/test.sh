@@ -24,5 +24,5 @@ runas=()
 (cd pg_extension && cargo pgrx test pg15 "${runas[@]}")
 
 log "SQL-level suites, the auditor and the leak suite against the local server"
-CAULDRON_REQUIRE_EXTENSION=1 cargo test --workspace --exclude cauldron
+CAULDRON_REQUIRE_EXTENSION=1 CAULDRON_REQUIRE_TLS=1 cargo test --workspace --exclude cauldron
 log "all tests passed"

@@ -148,12 +148,26 @@ fn libpq_environment_and_database_url_name_the_server() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
+/// Whether the test server accepts TLS. Under `scripts/test.sh`, which sets
+/// `CAULDRON_REQUIRE_TLS`, a server without TLS fails the TLS tests instead of skipping them.
 fn server_has_tls(database: &TestDatabase) -> bool {
     let ssl: String = database.admin().query_one("SHOW ssl", &[]).unwrap().get(0);
     if ssl != "on" {
+        assert!(
+            std::env::var_os("CAULDRON_REQUIRE_TLS").is_none(),
+            "the test server does not have ssl = on"
+        );
         println!("skipped: the test server does not have ssl = on");
     }
     ssl == "on"
+}
+
+/// Whether `certificate` names `host`, as `openssl x509 -checkhost` judges it.
+fn certificate_names(certificate: &str, host: &str) -> bool {
+    std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-in", certificate, "-checkhost", host])
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains("does match"))
 }
 
 #[test]
@@ -203,4 +217,31 @@ fn tls_verify_full_rejects_an_unverifiable_certificate() {
         let output = run_cli(&["--database-url", &url], &empty_dir());
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
+}
+
+#[test]
+fn tls_verify_full_accepts_a_certificate_that_names_the_host() {
+    let database = TestDatabase::create_with_sql("");
+    if !server_has_tls(&database) {
+        return;
+    }
+    let certificate: String = database
+        .admin()
+        .query_one("SHOW ssl_cert_file", &[])
+        .unwrap()
+        .get(0);
+    if !certificate_names(&certificate, "localhost") {
+        println!("skipped: the server's certificate {certificate} does not name localhost");
+        return;
+    }
+    // The host name is what the certificate is checked against; the address is where the
+    // connection goes, as with libpq's host and hostaddr.
+    let (_, port) = host_and_port();
+    let url = format!(
+        "{} host=localhost hostaddr=127.0.0.1 port={port} sslmode=verify-full \
+         sslrootcert={certificate}",
+        database.audit_url()
+    );
+    let output = run_cli(&["--database-url", &url], &empty_dir());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
