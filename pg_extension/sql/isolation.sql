@@ -114,8 +114,8 @@ BEGIN
                   DETAIL = format('It is %s%s, default %s.', column_type,
                                   CASE WHEN column_not_null THEN ' NOT NULL' ELSE '' END,
                                   coalesce(column_default, 'none')),
-                  HINT = 'Fix it by hand: varchar(50) NOT NULL DEFAULT current_cauldron(); '
-                      || 'cauldron-audit plan writes a lock-safe migration for it.';
+                  HINT = 'Change it by hand to varchar(50) NOT NULL DEFAULT current_cauldron(), '
+                      || 'then call add_tenant_column again.';
     END IF;
 
     SELECT context.cauldron_id INTO current_id FROM cauldron.context() AS context;
