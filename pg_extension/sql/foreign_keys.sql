@@ -48,6 +48,9 @@ DECLARE
     actions text := '';
     done text[] := '{}';
 BEGIN
+    PERFORM cauldron.require_argument('scope_foreign_key', 'tbl', tbl IS NULL);
+    PERFORM cauldron.require_argument('scope_foreign_key', 'constraint_name',
+                                      constraint_name IS NULL);
     SELECT * INTO foreign_key FROM pg_constraint
      WHERE conrelid = tbl AND conname = constraint_name AND contype = 'f';
     IF NOT FOUND THEN

@@ -83,6 +83,7 @@ DECLARE
     column_default text;
     current_id text;
 BEGIN
+    PERFORM cauldron.require_argument('add_tenant_column', 'tbl', tbl IS NULL);
     SELECT * INTO relation FROM pg_class WHERE oid = tbl;
     IF relation.relkind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION 'cannot add a tenant column to %', tbl
@@ -221,6 +222,7 @@ CREATE FUNCTION cauldron.isolate(tbl regclass)
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM cauldron.require_argument('isolate', 'tbl', tbl IS NULL);
     RETURN QUERY
         -- Partitions first: the guard objects to an isolated table with partitions that
         -- are not, so the parent's policy comes last.
@@ -243,6 +245,7 @@ DECLARE
     had_rls boolean;
     had_force boolean;
 BEGIN
+    PERFORM cauldron.require_argument('release', 'tbl', tbl IS NULL);
     FOR member IN
         -- The parent first, for the same reason isolate() does it last.
         SELECT tree.relid FROM cauldron.table_tree(tbl) AS tree
@@ -283,6 +286,7 @@ DECLARE
     schema_oid oid;
     missing text;
 BEGIN
+    PERFORM cauldron.require_argument('isolate_schema', 'schema_name', schema_name IS NULL);
     SELECT oid INTO schema_oid FROM pg_namespace WHERE nspname = schema_name;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'schema "%" does not exist', schema_name
@@ -363,6 +367,7 @@ AS $$
 DECLARE
     target record;
 BEGIN
+    PERFORM cauldron.require_argument('share', 'tbl', tbl IS NULL);
     SELECT * INTO target FROM cauldron.table_name_parts(tbl);
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_policy AS policy
                  JOIN pg_catalog.pg_class AS class ON class.oid = policy.polrelid
@@ -387,6 +392,7 @@ AS $$
 DECLARE
     target record;
 BEGIN
+    PERFORM cauldron.require_argument('unshare', 'tbl', tbl IS NULL);
     SELECT * INTO target FROM cauldron.table_name_parts(tbl);
     DELETE FROM cauldron.shared_tables AS shared
      WHERE shared.schema_name = target.schema_name AND shared.table_name = target.table_name;

@@ -25,3 +25,21 @@ CREATE TABLE cauldron.shared_tables (
 );
 COMMENT ON TABLE cauldron.shared_tables IS 'Tables that hold data of no single cauldron; the guard, isolate_schema and cauldron-audit leave them alone.';
 SELECT pg_catalog.pg_extension_config_dump('cauldron.shared_tables', '');
+
+-- Refuses a NULL argument of a helper. The helpers are not STRICT on purpose: a STRICT
+-- function called with NULL silently does nothing and returns NULL, which a migration
+-- script would read as success.
+CREATE FUNCTION cauldron.require_argument(function_name text, argument_name text,
+                                          missing boolean) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF missing THEN
+        RAISE EXCEPTION '% must not be NULL', argument_name
+            USING ERRCODE = 'null_value_not_allowed',
+                  DETAIL = format('cauldron.%s() was called with a NULL %s.', function_name,
+                                  argument_name);
+    END IF;
+END
+$$;

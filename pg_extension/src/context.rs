@@ -96,8 +96,16 @@ mod cauldron {
     /// SECURITY DEFINER so it can read the registry, which ordinary roles cannot; EXECUTE is
     /// revoked from PUBLIC, so holding EXECUTE is the right to switch cauldrons. VOLATILE:
     /// it changes state.
+    ///
+    /// `search_path` is pinned, as every SECURITY DEFINER function should have it, so that
+    /// objects in a caller's schemas cannot stand in for the ones it uses (its queries are
+    /// schema-qualified as well). The `cauldron.id` it sets still outlives the call: a
+    /// function's SET clause restores only the settings it names.
     #[pg_extern(volatile, parallel_unsafe, security_definer)]
-    fn enter(id: &str, session: default!(bool, false)) -> String {
+    #[search_path(pg_catalog, pg_temp)]
+    fn enter(id: Option<&str>, session: default!(Option<bool>, false)) -> String {
+        let id = id.unwrap_or_else(|| errors::raise_null_argument("enter", "id"));
+        let session = session.unwrap_or_else(|| errors::raise_null_argument("enter", "session"));
         if let Err(invalid) = tenant_id::validate(id) {
             errors::raise_invalid_id(&invalid);
         }

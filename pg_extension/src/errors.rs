@@ -80,6 +80,17 @@ pub fn raise_duplicate(id: &str) -> ! {
     )
 }
 
+/// A NULL where a value is required. The functions are not STRICT on purpose: a STRICT
+/// function called with NULL silently returns NULL, which a caller would read as success.
+pub fn raise_null_argument(function: &str, argument: &str) -> ! {
+    raise(
+        PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+        format!("{argument} must not be NULL"),
+        format!("cauldron.{function}() was called with a NULL {argument}."),
+        format!("Pass a value for {argument}."),
+    )
+}
+
 fn raise(code: PgSqlErrorCode, message: String, detail: String, hint: String) -> ! {
     ErrorReport::new(code, message, "")
         .set_detail(detail)

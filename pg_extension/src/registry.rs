@@ -28,7 +28,9 @@ mod cauldron {
 
     /// Registers a cauldron. VOLATILE: it writes the registry.
     #[pg_extern(volatile, parallel_unsafe)]
-    fn create_cauldron(id: &str, name: &str) -> String {
+    fn create_cauldron(id: Option<&str>, name: Option<&str>) -> String {
+        let id = id.unwrap_or_else(|| errors::raise_null_argument("create_cauldron", "id"));
+        let name = name.unwrap_or_else(|| errors::raise_null_argument("create_cauldron", "name"));
         if let Err(invalid) = tenant_id::validate(id) {
             errors::raise_invalid_id(&invalid);
         }
@@ -46,13 +48,15 @@ mod cauldron {
 
     /// Disables a cauldron: `enter` refuses it from now on. Rows stay where they are.
     #[pg_extern(volatile, parallel_unsafe)]
-    fn disable_cauldron(id: &str) -> String {
+    fn disable_cauldron(id: Option<&str>) -> String {
+        let id = id.unwrap_or_else(|| errors::raise_null_argument("disable_cauldron", "id"));
         super::set_disabled(id, true)
     }
 
     /// Re-enables a disabled cauldron.
     #[pg_extern(volatile, parallel_unsafe)]
-    fn enable_cauldron(id: &str) -> String {
+    fn enable_cauldron(id: Option<&str>) -> String {
+        let id = id.unwrap_or_else(|| errors::raise_null_argument("enable_cauldron", "id"));
         super::set_disabled(id, false)
     }
 }

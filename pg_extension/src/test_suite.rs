@@ -93,6 +93,16 @@ mod tests {
         Spi::run("SELECT cauldron.create_cauldron('acme', 'again')").unwrap();
     }
 
+    #[pg_test(error = "id must not be NULL")]
+    fn enter_refuses_a_null_id() {
+        Spi::run("SELECT cauldron.enter(NULL)").unwrap();
+    }
+
+    #[pg_test(error = "name must not be NULL")]
+    fn create_refuses_a_null_name() {
+        Spi::run("SELECT cauldron.create_cauldron('acme', NULL)").unwrap();
+    }
+
     #[pg_test(error = "cauldron id contains a character outside the allowed set")]
     fn settings_refuse_invalid_ids() {
         Spi::run("SET cauldron.default_id = 'a;b'").unwrap();
@@ -109,6 +119,25 @@ mod tests {
             "SELECT prorettype::regtype::text FROM pg_proc WHERE oid = 'current_cauldron()'::regprocedure",
         );
         assert_eq!(returns.unwrap().as_deref(), Some("character varying"));
+    }
+
+    #[pg_test]
+    fn every_security_definer_function_pins_its_search_path() {
+        let unpinned = Spi::get_one::<String>(
+            "SELECT string_agg(oid::regprocedure::text, ', ') FROM pg_proc \
+             WHERE prosecdef AND pronamespace = 'cauldron'::regnamespace \
+               AND NOT coalesce(proconfig::text[] @> '{\"search_path=pg_catalog, pg_temp\"}', \
+                                false)",
+        );
+        assert_eq!(unpinned.unwrap(), None);
+        let definers = Spi::get_one::<i64>(
+            "SELECT count(*) FROM pg_proc \
+             WHERE prosecdef AND pronamespace = 'cauldron'::regnamespace",
+        );
+        assert!(
+            definers.unwrap().unwrap() >= 1,
+            "cauldron.enter is SECURITY DEFINER"
+        );
     }
 
     #[pg_test]

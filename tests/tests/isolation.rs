@@ -617,3 +617,63 @@ fn status_reports_every_property_of_every_table() {
         ]
     );
 }
+
+#[test]
+fn every_function_refuses_null_arguments_and_changes_nothing() {
+    // Not STRICT on purpose: a STRICT function called with NULL returns NULL without doing
+    // anything, which a migration script would read as success.
+    let database = database();
+    let mut client = database.superuser();
+    client
+        .batch_execute(
+            "CREATE TABLE parents (id int PRIMARY KEY, cauldron_id varchar(50) NOT NULL);
+             CREATE TABLE children (id int, parent_id int REFERENCES parents (id),
+                                    cauldron_id varchar(50) NOT NULL);",
+        )
+        .unwrap();
+    let calls = [
+        "SELECT cauldron.enter(NULL)",
+        "SELECT cauldron.enter('acme', session => NULL)",
+        "SELECT cauldron.create_cauldron(NULL, 'Nobody')",
+        "SELECT cauldron.create_cauldron('initech', NULL)",
+        "SELECT cauldron.disable_cauldron(NULL)",
+        "SELECT cauldron.enable_cauldron(NULL)",
+        "SELECT cauldron.add_tenant_column(NULL)",
+        "SELECT * FROM cauldron.isolate(NULL)",
+        "SELECT * FROM cauldron.release(NULL)",
+        "SELECT * FROM cauldron.isolate_schema(NULL)",
+        "SELECT cauldron.scope_foreign_key(NULL, 'children_parent_id_fkey')",
+        "SELECT cauldron.scope_foreign_key('children', NULL)",
+        "SELECT cauldron.share(NULL)",
+        "SELECT cauldron.unshare(NULL)",
+    ];
+    for call in calls {
+        let message = expect_sqlstate(
+            client.batch_execute(call),
+            &SqlState::NULL_VALUE_NOT_ALLOWED,
+        );
+        assert!(message.ends_with("must not be NULL"), "{call}: {message}");
+    }
+    let registered = one_text(
+        &mut client,
+        "SELECT string_agg(id, ',' ORDER BY id) FROM cauldron.cauldrons",
+    );
+    assert_eq!(registered.as_deref(), Some("acme,globex"));
+    assert_eq!(
+        one_text(
+            &mut client,
+            "SELECT count(*)::text FROM cauldron.shared_tables"
+        )
+        .as_deref(),
+        Some("0")
+    );
+    let foreign_key = one_text(
+        &mut client,
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint \
+         WHERE conname = 'children_parent_id_fkey'",
+    );
+    assert_eq!(
+        foreign_key.as_deref(),
+        Some("FOREIGN KEY (parent_id) REFERENCES parents(id)")
+    );
+}
