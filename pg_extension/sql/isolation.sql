@@ -382,7 +382,19 @@ BEGIN
     INSERT INTO cauldron.shared_tables (schema_name, table_name, reason)
     VALUES (target.schema_name, target.table_name, reason)
     ON CONFLICT ON CONSTRAINT shared_tables_pkey DO NOTHING;
-    RETURN CASE WHEN FOUND THEN 'shared' ELSE 'unchanged: already shared' END;
+    IF NOT FOUND THEN
+        RETURN 'unchanged: already shared';
+    END IF;
+    -- Said apart so that a misspelt name does not pass for a shared table.
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class AS class
+                     JOIN pg_catalog.pg_namespace AS namespace
+                       ON namespace.oid = class.relnamespace
+                    WHERE namespace.nspname = target.schema_name
+                      AND class.relname = target.table_name) THEN
+        RETURN format('shared: %I.%I does not exist yet', target.schema_name,
+                      target.table_name);
+    END IF;
+    RETURN 'shared';
 END
 $$;
 

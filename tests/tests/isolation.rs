@@ -361,6 +361,10 @@ fn share_and_unshare_keep_the_list_and_only_a_dba_may_use_them() {
         one_text(&mut client, "SELECT cauldron.share('public.lookup')").as_deref(),
         Some("unchanged: already shared")
     );
+    assert_eq!(
+        one_text(&mut client, "SELECT cauldron.share('public.\"Later\"')").as_deref(),
+        Some("shared: public.\"Later\" does not exist yet")
+    );
     expect_sqlstate(
         client.query_one("SELECT cauldron.share('tenant')", &[]),
         &SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -380,7 +384,7 @@ fn share_and_unshare_keep_the_list_and_only_a_dba_may_use_them() {
         .unwrap()
         .get(0);
     assert_eq!(
-        listed, 1,
+        listed, 2,
         "the list is readable by everyone, for the auditor"
     );
     assert_eq!(
