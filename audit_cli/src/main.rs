@@ -13,6 +13,11 @@ use cauldron_audit::report::{self, Format, RenderOptions};
 use cauldron_audit::{Rule, Severity};
 use clap::{Parser, Subcommand};
 
+// Loading a large catalog allocates and frees millions of small strings and row buffers;
+// with the system allocator that bookkeeping was a fifth of the audit's CPU time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Audits a PostgreSQL database for multi-tenant safety.
 #[derive(Debug, Parser)]
 #[command(name = "cauldron-audit", version, about)]
