@@ -165,13 +165,41 @@ impl<'a> Context<'a> {
         [parsed.using, parsed.check].map(|i| i.map(|i| &self.expressions[i].expr))
     }
 
-    /// Whether `relation` has a policy for all commands that isolates reads and writes.
+    /// Whether the policies of `relation` keep every command to the current cauldron: one
+    /// `FOR ALL` isolation policy, or one per command (`FOR SELECT`, `FOR INSERT`, ...).
+    ///
+    /// A command is kept to the current cauldron when policies covering it (its own or
+    /// `FOR ALL`, permissive or restrictive) isolate the rows it reads (USING: SELECT,
+    /// UPDATE, DELETE) and the rows it writes (WITH CHECK: INSERT, UPDATE), or when no
+    /// permissive policy covers it, since PostgreSQL then refuses the command outright. At
+    /// least one policy must isolate something: a table whose policies all leave the tenant
+    /// column alone is not isolated, even if it happens to refuse everything. Permissive
+    /// policies that let other rows through beside the isolating ones are the business of
+    /// `permissive-policy-bypass` and `write-policy-without-tenant-check`.
     pub fn has_isolation_policy(&self, relation: &Relation) -> bool {
-        relation.policies.iter().enumerate().any(|(i, p)| {
-            p.command == crate::model::PolicyCommand::All
-                && self.using_isolates(relation, i)
-                && self.check_isolates(relation, i)
-        })
+        use crate::model::PolicyCommand::{All, Delete, Insert, Select, Update};
+        let covering = |command| {
+            relation
+                .policies
+                .iter()
+                .enumerate()
+                .filter(move |(_, p)| p.command == All || p.command == command)
+        };
+        let isolating_any = (0..relation.policies.len())
+            .any(|i| self.using_isolates(relation, i) || self.check_isolates(relation, i));
+        let kept = |command, reads: bool, writes: bool| {
+            let refused = !covering(command).any(|(_, p)| p.permissive);
+            let reads_kept =
+                !reads || covering(command).any(|(i, _)| self.using_isolates(relation, i));
+            let writes_kept =
+                !writes || covering(command).any(|(i, _)| self.check_isolates(relation, i));
+            refused || (reads_kept && writes_kept)
+        };
+        isolating_any
+            && kept(Select, true, false)
+            && kept(Insert, false, true)
+            && kept(Update, true, true)
+            && kept(Delete, true, false)
     }
 
     /// Whether a restrictive policy covering `policy`'s command isolates its reads (`reads`)

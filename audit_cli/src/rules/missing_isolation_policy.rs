@@ -8,9 +8,12 @@ use crate::{Finding, Rule};
 pub(crate) const DOCUMENTATION: &str = r#"# missing-isolation-policy (error)
 
 ## What it finds
-A tenant table with no policy `FOR ALL` whose USING and WITH CHECK clauses both restrict
-rows to `tenant column = current_cauldron()`. The condition is understood, not matched as
-text: either operand order, casts, the `(SELECT ...)` form, or one conjunct of an AND are
+A tenant table whose policies do not keep every command to `tenant column =
+current_cauldron()`: neither one policy `FOR ALL` whose USING and WITH CHECK clauses both
+restrict rows to it, nor a set of per-command policies that together do (USING for SELECT,
+UPDATE and DELETE, WITH CHECK for INSERT and UPDATE). A command that no permissive policy
+covers counts as kept, since PostgreSQL refuses it. The condition is understood, not matched
+as text: either operand order, casts, the `(SELECT ...)` form, or one conjunct of an AND are
 all recognised; comparing another column, or ORing in another condition, is not.
 
 ## Why it matters
@@ -71,7 +74,7 @@ pub(crate) fn isolation_policy_sql(context: &Context<'_>, table: &Relation) -> S
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::model::PolicyCommand;
+    use crate::model::{Policy, PolicyCommand};
     use crate::Rule;
 
     #[test]
@@ -83,11 +86,15 @@ mod tests {
         other_column.policies[0].using = Some(text.into());
         let mut ored = isolated_table(3, "tags");
         ored.policies[0].using = Some(format!("({ISOLATION} OR (public = true))"));
-        let mut select_only = isolated_table(4, "notes");
-        select_only.policies[0].command = PolicyCommand::Select;
+        // Reads are isolated, but a permissive INSERT policy lets any row in.
+        let mut open_insert = isolated_table(4, "notes");
+        open_insert.policies[0].command = PolicyCommand::Select;
+        open_insert
+            .policies
+            .push(policy(PolicyCommand::Insert, None, Some("true")));
         let findings = run(
             Rule::MissingIsolationPolicy,
-            vec![none, other_column, ored, select_only],
+            vec![none, other_column, ored, open_insert],
         );
         assert_eq!(findings.len(), 4);
         assert!(findings[0]
@@ -109,5 +116,45 @@ mod tests {
         );
         let relations = vec![isolated_table(1, "stories"), conjunct, flipped];
         assert!(run(Rule::MissingIsolationPolicy, relations).is_empty());
+    }
+
+    #[test]
+    fn quiet_for_one_isolation_policy_per_command() {
+        let mut per_command = isolated_table(1, "stories");
+        per_command.policies = vec![
+            policy(PolicyCommand::Select, Some(ISOLATION), None),
+            policy(PolicyCommand::Insert, None, Some(ISOLATION)),
+            policy(PolicyCommand::Update, Some(ISOLATION), Some(ISOLATION)),
+            policy(PolicyCommand::Delete, Some(ISOLATION), None),
+        ];
+        // Only reads have a policy: PostgreSQL refuses every write, which keeps each
+        // cauldron to its own rows too.
+        let mut read_only = isolated_table(2, "archive");
+        read_only.policies = vec![policy(PolicyCommand::Select, Some(ISOLATION), None)];
+        assert!(run(Rule::MissingIsolationPolicy, vec![per_command, read_only]).is_empty());
+    }
+
+    #[test]
+    fn fires_when_one_command_is_left_out_of_per_command_policies() {
+        // UPDATE's new rows are not checked: its USING is isolated, its WITH CHECK is not.
+        let mut table = isolated_table(1, "stories");
+        table.policies = vec![
+            policy(PolicyCommand::Select, Some(ISOLATION), None),
+            policy(PolicyCommand::Insert, None, Some(ISOLATION)),
+            policy(PolicyCommand::Update, Some(ISOLATION), Some("true")),
+            policy(PolicyCommand::Delete, Some(ISOLATION), None),
+        ];
+        assert_eq!(run(Rule::MissingIsolationPolicy, vec![table]).len(), 1);
+    }
+
+    fn policy(command: PolicyCommand, using: Option<&str>, check: Option<&str>) -> Policy {
+        Policy {
+            name: format!("{}_policy", command.as_sql().to_lowercase()),
+            command,
+            roles: vec!["public".into()],
+            permissive: true,
+            using: using.map(str::to_string),
+            with_check: check.map(str::to_string),
+        }
     }
 }

@@ -8,9 +8,10 @@ use crate::{Finding, Rule};
 pub(crate) const DOCUMENTATION: &str = r#"# write-policy-without-tenant-check (error)
 
 ## What it finds
-A policy for INSERT, UPDATE or ALL whose WITH CHECK clause (or, where PostgreSQL falls back
-to it, its USING clause) does not require `tenant column = current_cauldron()`, unless a
-restrictive policy for the same command adds that check.
+A permissive policy for INSERT, UPDATE or ALL whose WITH CHECK clause (or, where PostgreSQL
+falls back to it, its USING clause) does not require `tenant column = current_cauldron()`,
+unless a restrictive policy for the same command adds that check. Restrictive policies are
+not reported: they can only narrow what the permissive ones let through.
 
 ## Why it matters
 WITH CHECK decides which rows may be written. Without the tenant condition, a user can
@@ -34,6 +35,7 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for table in context.securable_tenant_tables() {
         for (index, policy) in table.policies.iter().enumerate() {
             if !policy.command.writes()
+                || !policy.permissive
                 || context.check_isolates(table, index)
                 || context.restrictive_isolation_covers(table, policy, false)
             {
@@ -113,6 +115,20 @@ mod tests {
         table
             .policies
             .push(policy(PolicyCommand::Insert, false, Some(ISOLATION)));
+        assert!(run(Rule::WritePolicyWithoutTenantCheck, vec![table]).is_empty());
+    }
+
+    #[test]
+    fn quiet_on_a_restrictive_policy_without_tenant_check() {
+        // Restrictive policies are ANDed with the permissive ones: `WITH CHECK (true)` here
+        // lets nothing through that the isolation policy does not.
+        let mut table = isolated_table(1, "stories");
+        table
+            .policies
+            .push(policy(PolicyCommand::All, false, Some("true")));
+        table
+            .policies
+            .push(policy(PolicyCommand::Update, false, None));
         assert!(run(Rule::WritePolicyWithoutTenantCheck, vec![table]).is_empty());
     }
 }
