@@ -109,6 +109,7 @@ BEGIN
             PERFORM cauldron.guard_report(target, 'has an altered isolation policy',
                 format('Restore it with SELECT cauldron.isolate(%L);', target::regclass::text));
         END IF;
+        PERFORM cauldron.guard_check_policies(target);
         -- Partitions attached to an isolated table must be isolated too, or they can be
         -- queried directly without any policy.
         FOR member IN
@@ -132,6 +133,28 @@ BEGIN
         PERFORM cauldron.isolate(target::regclass);
         RAISE NOTICE 'cauldron guard: isolated %', target::regclass;
     END IF;
+END
+$$;
+
+-- Reports the policies of an isolated table that let rows of other cauldrons through.
+CREATE FUNCTION cauldron.guard_check_policies(target oid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    policy_name name;
+BEGIN
+    IF NOT cauldron.guard_watches(target) OR cauldron.guard_allowed(target)
+       OR NOT cauldron.is_isolated_table(target) THEN
+        RETURN;
+    END IF;
+    FOR policy_name IN SELECT * FROM cauldron.bypassing_policies(target) LOOP
+        PERFORM cauldron.guard_report(target,
+            format('has policy %I, which lets rows of other cauldrons through', policy_name),
+            'Permissive policies are ORed with the isolation policy. Create it AS RESTRICTIVE '
+            || 'to narrow what the isolation policy allows, or begin its USING and WITH CHECK '
+            || 'with cauldron_id = (SELECT current_cauldron()) AND ...');
+    END LOOP;
 END
 $$;
 
@@ -175,10 +198,23 @@ BEGIN
               FROM pg_event_trigger_ddl_commands() AS command
               JOIN pg_policy AS policy ON policy.oid = command.objid
              WHERE command.classid = 'pg_policy'::regclass
+               AND command.command_tag <> 'CREATE POLICY'
           ) AS commands
          GROUP BY relid
     LOOP
         PERFORM cauldron.guard_check_table(touched.relid, touched.created);
+    END LOOP;
+    -- A new policy is judged only for what it adds to an isolated table: the table itself
+    -- may be work in progress (an isolation policy created before ENABLE ROW LEVEL
+    -- SECURITY, as pg_dump restores them).
+    FOR touched IN
+        SELECT DISTINCT policy.polrelid AS relid
+          FROM pg_event_trigger_ddl_commands() AS command
+          JOIN pg_policy AS policy ON policy.oid = command.objid
+         WHERE command.classid = 'pg_policy'::regclass
+           AND command.command_tag = 'CREATE POLICY'
+    LOOP
+        PERFORM cauldron.guard_check_policies(touched.relid);
     END LOOP;
 END
 $$;
@@ -220,10 +256,8 @@ END
 $$;
 
 CREATE EVENT TRIGGER cauldron_guard_ddl ON ddl_command_end
-    -- CREATE POLICY is not watched: a new isolation policy on a table whose row-level
-    -- security is not on yet is work in progress (pg_dump restores policies in that order).
     WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE',
-                 'ALTER POLICY')
+                 'CREATE POLICY', 'ALTER POLICY')
     EXECUTE FUNCTION cauldron.guard_ddl_command_end();
 
 CREATE EVENT TRIGGER cauldron_guard_drop ON sql_drop

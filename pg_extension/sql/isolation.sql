@@ -15,9 +15,22 @@ CREATE FUNCTION cauldron.isolation_expression() RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN 'cauldron_id = (SELECT @extschema@.current_cauldron())';
 
+-- The isolation condition as the server deparses it, with search_path pinned so the
+-- function name comes out qualified; a varchar and a text tenant column deparse
+-- differently, and both are fine.
+CREATE FUNCTION cauldron.isolation_clauses() RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    VALUES
+        (format('((cauldron_id)::text = (( SELECT %s.current_cauldron() AS current_cauldron))::text)',
+                '@extschema@')),
+        (format('(cauldron_id = (( SELECT %s.current_cauldron() AS current_cauldron))::text)',
+                '@extschema@'))
+$$;
+
 -- Whether `relid` carries the isolation policy exactly as isolate() writes it. Compared on
--- the server's own deparse, with search_path pinned so the function name comes out
--- qualified; a varchar and a text tenant column deparse differently, and both are fine.
+-- the server's own deparse.
 CREATE FUNCTION cauldron.has_isolation_policy(relid oid) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -25,12 +38,7 @@ AS $$
     SELECT EXISTS (
         SELECT 1
         FROM pg_policy AS policy
-        CROSS JOIN LATERAL (VALUES
-            (format('((cauldron_id)::text = (( SELECT %s.current_cauldron() AS current_cauldron))::text)',
-                    '@extschema@')),
-            (format('(cauldron_id = (( SELECT %s.current_cauldron() AS current_cauldron))::text)',
-                    '@extschema@'))
-        ) AS expected(expression)
+        CROSS JOIN cauldron.isolation_clauses() AS expected(expression)
         WHERE policy.polrelid = relid
           AND policy.polname = 'cauldron_isolation'
           AND policy.polcmd = '*'
@@ -39,6 +47,46 @@ AS $$
           AND pg_get_expr(policy.polqual, policy.polrelid) = expected.expression
           AND pg_get_expr(policy.polwithcheck, policy.polrelid) = expected.expression
     )
+$$;
+
+-- Whether a deparsed clause keeps rows to the current cauldron (see below).
+CREATE FUNCTION cauldron.keeps_to_the_cauldron(clause text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM cauldron.isolation_clauses() AS expected(expression)
+         WHERE clause = expected.expression
+            OR starts_with(clause, '(' || expected.expression || ' AND ')
+    )
+$$;
+
+-- The permissive policies of `relid`, other than the isolation policy, that let rows of
+-- other cauldrons through: permissive policies are ORed, so each one must keep to the
+-- current cauldron on its own. A clause keeps to it when it is the isolation condition or
+-- an AND whose first operand is (the deparser prints `(a AND b)` for an AND and nothing
+-- else that way, so the prefix cannot belong to an OR). A tenant condition written any
+-- other way is reported too: the guard errs on the side of the rows. Restrictive policies
+-- only narrow what the permissive ones allow and are never reported.
+CREATE FUNCTION cauldron.bypassing_policies(relid oid) RETURNS SETOF name
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH clauses AS (
+        SELECT policy.polname,
+               pg_get_expr(policy.polqual, policy.polrelid) AS using_clause,
+               pg_get_expr(policy.polwithcheck, policy.polrelid) AS check_clause
+          FROM pg_policy AS policy
+         WHERE policy.polrelid = relid
+           AND policy.polpermissive
+           AND policy.polname <> 'cauldron_isolation'
+    )
+    SELECT clauses.polname
+      FROM clauses
+     WHERE (clauses.using_clause IS NULL AND clauses.check_clause IS NULL)
+        OR NOT cauldron.keeps_to_the_cauldron(coalesce(clauses.using_clause, clauses.check_clause))
+        OR NOT cauldron.keeps_to_the_cauldron(coalesce(clauses.check_clause, clauses.using_clause))
+     ORDER BY clauses.polname
 $$;
 
 CREATE FUNCTION cauldron.is_shared(relid oid) RETURNS boolean
@@ -160,6 +208,7 @@ DECLARE
         'CREATE POLICY cauldron_isolation ON %s AS PERMISSIVE FOR ALL TO PUBLIC '
         'USING (%s) WITH CHECK (%s)', relid::regclass, expression, expression);
     existing pg_policy;
+    bypassing name;
 BEGIN
     SELECT * INTO relation FROM pg_class WHERE oid = relid;
     IF relation.relkind = 'f' THEN
@@ -182,6 +231,16 @@ BEGIN
                   HINT = format('Add it with SELECT cauldron.add_tenant_column(%L);',
                                 relid::regclass::text);
     END IF;
+
+    -- Other permissive policies are the table owner's to change, not isolate()'s, but a
+    -- table is only as isolated as its loosest permissive policy.
+    FOR bypassing IN SELECT * FROM cauldron.bypassing_policies(relid) LOOP
+        RAISE WARNING 'policy % on % lets rows of other cauldrons through', bypassing,
+                      relid::regclass
+            USING HINT = 'Permissive policies are ORed with the isolation policy: make it '
+                      || 'AS RESTRICTIVE, or begin its clauses with '
+                      || 'cauldron_id = (SELECT current_cauldron()) AND ...';
+    END LOOP;
 
     IF relation.relrowsecurity AND relation.relforcerowsecurity
        AND cauldron.has_isolation_policy(relid) THEN

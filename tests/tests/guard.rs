@@ -119,6 +119,91 @@ fn enforce_rejects_every_weakening_of_an_isolated_table() {
     }
 }
 
+fn policy_names(client: &mut Client, table: &str) -> Vec<String> {
+    client
+        .query(
+            "SELECT polname::text FROM pg_policy WHERE polrelid = $1::text::regclass ORDER BY 1",
+            &[&table],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+/// Policies that OR rows of other cauldrons into an isolated table.
+const BYPASSING: [&str; 6] = [
+    "CREATE POLICY open ON notes FOR SELECT USING (true)",
+    "CREATE POLICY anyone ON notes FOR INSERT WITH CHECK (true)",
+    "CREATE POLICY either ON notes USING (cauldron_id = (SELECT current_cauldron()) OR true)",
+    "CREATE POLICY moving ON notes FOR UPDATE
+         USING (cauldron_id = (SELECT current_cauldron())) WITH CHECK (true)",
+    "CREATE POLICY later ON notes FOR SELECT USING (id > 0 AND cauldron_id IS NOT NULL)",
+    "CREATE POLICY open ON events_2026 FOR SELECT USING (true)",
+];
+
+#[test]
+fn enforce_rejects_policies_that_let_other_cauldrons_through() {
+    let fixture = fixture("enforce");
+    let mut owner = fixture.owner();
+    for statement in BYPASSING {
+        let message = expect_sqlstate(
+            owner.batch_execute(statement),
+            &SqlState::INVALID_TABLE_DEFINITION,
+        );
+        assert!(
+            message.contains("lets rows of other cauldrons through"),
+            "{message}"
+        );
+    }
+    assert_eq!(policy_names(&mut owner, "notes"), ["cauldron_isolation"]);
+    assert_eq!(
+        policy_names(&mut owner, "events_2026"),
+        ["cauldron_isolation"]
+    );
+
+    // Narrowing is fine: a restrictive policy, or a permissive one that keeps the tenant
+    // condition as its first conjunct.
+    owner
+        .batch_execute(
+            "CREATE POLICY positive ON notes AS RESTRICTIVE USING (id > 0);
+             CREATE POLICY own_small ON notes FOR SELECT
+                 USING (cauldron_id = (SELECT current_cauldron()) AND id < 100);",
+        )
+        .unwrap();
+    expect_sqlstate(
+        owner.batch_execute("ALTER POLICY own_small ON notes USING (true)"),
+        &SqlState::INVALID_TABLE_DEFINITION,
+    );
+    // A table that is not isolated is the auditor's business, not the guard's.
+    owner
+        .batch_execute(
+            "CREATE TABLE drafts (id int, cauldron_id varchar(50) NOT NULL);
+             CREATE POLICY open ON drafts USING (true);",
+        )
+        .unwrap();
+}
+
+#[test]
+fn isolate_warns_about_policies_that_let_other_cauldrons_through() {
+    let fixture = fixture("enforce");
+    let (mut owner, notices) = connect_collecting_notices(&fixture.owner, &fixture.database.name);
+    owner
+        .batch_execute(
+            "CREATE TABLE drafts (id int, cauldron_id varchar(50) NOT NULL);
+             CREATE POLICY open ON drafts FOR SELECT USING (true);
+             SELECT * FROM cauldron.isolate('drafts');",
+        )
+        .unwrap();
+    let seen = notices.lock().unwrap().clone();
+    assert!(
+        seen.iter()
+            .any(|notice| notice
+                .contains("policy open on public.drafts lets rows of other cauldrons")),
+        "{seen:?}"
+    );
+}
+
 #[test]
 fn enforce_rejects_partitions_that_escape_their_parents_isolation() {
     let fixture = fixture("enforce");
