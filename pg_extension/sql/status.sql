@@ -11,7 +11,8 @@ CREATE FUNCTION cauldron.status()
         rls_enabled boolean,
         rls_forced boolean,
         isolation_policy text,
-        shared boolean
+        shared boolean,
+        bypassing_policies name[]
     )
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -37,7 +38,12 @@ AS $$
                 WHEN EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = class.oid
                              AND polname = 'cauldron_isolation') THEN 'altered'
                 ELSE 'missing' END,
-           cauldron.is_shared(class.oid)
+           cauldron.is_shared(class.oid),
+           -- Only meaningful beside an isolation policy: without one, every policy is
+           -- the table's only rule.
+           CASE WHEN cauldron.is_isolated_table(class.oid)
+                THEN ARRAY(SELECT cauldron.bypassing_policies(class.oid))
+                ELSE '{}' END
       FROM pg_class AS class
       JOIN pg_namespace AS namespace ON namespace.oid = class.relnamespace
       LEFT JOIN pg_attribute AS tenant

@@ -589,13 +589,17 @@ fn status_reports_every_property_of_every_table() {
             "CREATE TABLE bare (id int);
              SELECT cauldron.scope_foreign_key('stories', 'stories_member_fk');
              SELECT * FROM cauldron.isolate('members');
-             SELECT * FROM cauldron.isolate('stories');",
+             SELECT * FROM cauldron.isolate('stories');
+             CREATE POLICY everyone ON stories FOR SELECT USING (true);
+             CREATE POLICY own ON stories FOR SELECT
+                 USING (cauldron_id = (SELECT current_cauldron()) AND member_id IS NOT NULL);",
         )
         .unwrap();
     let rows = client
         .query(
             "SELECT table_name::text, tenant_column, tenant_not_null, tenant_default, foreign_keys,
-                    unindexed_foreign_keys, rls_enabled, rls_forced, isolation_policy, shared
+                    unindexed_foreign_keys, rls_enabled, rls_forced, isolation_policy, shared,
+                    array_to_string(bypassing_policies, ',')
                FROM cauldron.status()",
             &[],
         )
@@ -604,20 +608,20 @@ fn status_reports_every_property_of_every_table() {
         .iter()
         .map(|row| {
             format!(
-                "{} column={} not_null={} default={} fks={} unindexed={} rls={} forced={} policy={} shared={}",
+                "{} column={} not_null={} default={} fks={} unindexed={} rls={} forced={} policy={} shared={} bypassing={}",
                 row.get::<_, String>(0), row.get::<_, bool>(1), row.get::<_, bool>(2),
                 row.get::<_, bool>(3), row.get::<_, i32>(4), row.get::<_, i32>(5),
                 row.get::<_, bool>(6), row.get::<_, bool>(7), row.get::<_, String>(8),
-                row.get::<_, bool>(9)
+                row.get::<_, bool>(9), row.get::<_, String>(10)
             )
         })
         .collect();
     assert_eq!(
         render,
         vec![
-            "bare column=false not_null=false default=false fks=0 unindexed=0 rls=false forced=false policy=missing shared=false",
-            "members column=true not_null=true default=true fks=0 unindexed=0 rls=true forced=true policy=correct shared=false",
-            "stories column=true not_null=true default=true fks=1 unindexed=0 rls=true forced=true policy=correct shared=false",
+            "bare column=false not_null=false default=false fks=0 unindexed=0 rls=false forced=false policy=missing shared=false bypassing=",
+            "members column=true not_null=true default=true fks=0 unindexed=0 rls=true forced=true policy=correct shared=false bypassing=",
+            "stories column=true not_null=true default=true fks=1 unindexed=0 rls=true forced=true policy=correct shared=false bypassing=everyone",
         ]
     );
 }
