@@ -210,6 +210,19 @@ pub fn one_text(client: &mut Client, query: &str) -> Option<String> {
     client.query_one(query, &[]).unwrap().get(0)
 }
 
+/// The names of the policies on `table`, sorted.
+pub fn policy_names(client: &mut Client, table: &str) -> Vec<String> {
+    client
+        .query(
+            "SELECT polname::text FROM pg_policy WHERE polrelid = $1::text::regclass ORDER BY 1",
+            &[&table],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
 /// Where `cauldron.context()` says the context comes from, and the id.
 pub fn context(client: &mut Client) -> (Option<String>, String) {
     let row = client

@@ -1,7 +1,9 @@
 //! The DDL guard in each mode, the changes it watches, what it leaves alone, and who may
 //! change its setting.
 
-use cauldron_tests::{connect_collecting_notices, expect_sqlstate, one_text, TestDatabase};
+use cauldron_tests::{
+    connect_collecting_notices, expect_sqlstate, one_text, policy_names, TestDatabase,
+};
 use postgres::error::SqlState;
 use postgres::Client;
 
@@ -117,18 +119,6 @@ fn enforce_rejects_every_weakening_of_an_isolated_table() {
         );
         assert!(isolated(&mut owner, "notes"), "{statement} went through");
     }
-}
-
-fn policy_names(client: &mut Client, table: &str) -> Vec<String> {
-    client
-        .query(
-            "SELECT polname::text FROM pg_policy WHERE polrelid = $1::text::regclass ORDER BY 1",
-            &[&table],
-        )
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect()
 }
 
 /// Policies that OR rows of other cauldrons into an isolated table.

@@ -2,7 +2,7 @@
 //! isolate_schema, share/unshare, scope_foreign_key and status, each through the roles a
 //! DBA would use.
 
-use cauldron_tests::{expect_sqlstate, one_text, TestDatabase};
+use cauldron_tests::{expect_sqlstate, one_text, policy_names, TestDatabase};
 use postgres::error::SqlState;
 use postgres::Client;
 
@@ -30,18 +30,6 @@ fn flags(client: &mut Client, table: &str) -> (bool, bool) {
         )
         .unwrap();
     (row.get(0), row.get(1))
-}
-
-fn policies(client: &mut Client, table: &str) -> Vec<String> {
-    client
-        .query(
-            "SELECT polname::text FROM pg_policy WHERE polrelid = $1::text::regclass ORDER BY 1",
-            &[&table],
-        )
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect()
 }
 
 #[test]
@@ -210,10 +198,10 @@ fn isolate_writes_the_policy_once_and_release_undoes_it_exactly() {
             before,
             "{table}: flags not restored"
         );
-        assert!(!policies(&mut client, table).contains(&"cauldron_isolation".to_string()));
+        assert!(!policy_names(&mut client, table).contains(&"cauldron_isolation".to_string()));
     }
     assert_eq!(
-        policies(&mut client, "guarded"),
+        policy_names(&mut client, "guarded"),
         vec!["readers".to_string()]
     );
 }
@@ -269,7 +257,7 @@ fn isolate_and_release_cover_every_partition() {
     for table in ["events", "events_a", "events_b", "events_b1"] {
         assert_eq!(flags(&mut client, table), (true, true), "{table}");
         assert_eq!(
-            policies(&mut client, table),
+            policy_names(&mut client, table),
             vec!["cauldron_isolation".to_string()]
         );
     }
@@ -278,7 +266,7 @@ fn isolate_and_release_cover_every_partition() {
         .unwrap();
     for table in ["events", "events_a", "events_b", "events_b1"] {
         assert_eq!(flags(&mut client, table), (false, false), "{table}");
-        assert!(policies(&mut client, table).is_empty());
+        assert!(policy_names(&mut client, table).is_empty());
     }
 }
 
