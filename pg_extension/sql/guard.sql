@@ -144,7 +144,8 @@ AS $$
 DECLARE
     policy_name name;
 BEGIN
-    IF NOT cauldron.guard_watches(target) OR cauldron.guard_allowed(target)
+    -- Cheapest test first: isolate() creates its policy under guard_allow().
+    IF cauldron.guard_allowed(target) OR NOT cauldron.guard_watches(target)
        OR NOT cauldron.is_isolated_table(target) THEN
         RETURN;
     END IF;
