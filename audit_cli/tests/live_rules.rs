@@ -206,3 +206,28 @@ fn the_fixes_it_proposes_make_the_adr_schema_audit_clean() {
     assert_eq!(rounds[0].len(), 2, "{rounds:?}");
     assert!(rounds[0].iter().all(|rule| rule == "missing-tenant-column"));
 }
+
+#[test]
+fn a_policy_nested_thousands_of_levels_deep_is_reported_not_a_crash() {
+    // Any table owner can store such a policy; reading it recursively would overflow the
+    // auditor's stack and abort the audit.
+    let nots = "NOT ".repeat(5000);
+    let database = TestDatabase::create_with_sql(&format!(
+        "{}
+         CREATE TABLE deep (id int, cauldron_id varchar(50) NOT NULL DEFAULT current_cauldron());
+         CREATE INDEX ON deep (cauldron_id);
+         ALTER TABLE deep ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+         CREATE POLICY deep ON deep USING (cauldron_id = (SELECT current_cauldron()) AND {nots} false);",
+        fixture(&["tenant_function.sql"])
+    ));
+    let (report, status) = database.audit_json(&[]);
+    assert_eq!(status, 1, "{report:#}");
+    let rules: Vec<String> = finding_keys(&report)
+        .into_iter()
+        .map(|(rule, _, _)| rule)
+        .collect();
+    assert!(
+        rules.contains(&"missing-isolation-policy".to_string()),
+        "{rules:?}"
+    );
+}

@@ -19,12 +19,25 @@ pub enum ParseError {
     /// The token stream does not form an expression.
     #[error("unexpected {0}")]
     Unexpected(String),
+    /// The expression nests deeper than [`MAX_DEPTH`].
+    #[error("expression nests deeper than {MAX_DEPTH} levels")]
+    TooDeep,
 }
+
+/// How deeply an expression may nest. Policies people write nest a few levels; a table
+/// owner can store one nested thousands of levels deep, which would overflow the stack of a
+/// recursive reader. Deeper expressions are refused, so the rules treat them as not
+/// understood and report the policy rather than trust it.
+pub const MAX_DEPTH: usize = 200;
 
 /// Parses deparsed expression text into an [`Expr`].
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
     let tokens = tokenize(text)?;
-    let mut parser = Parser { tokens, pos: 0 };
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let expr = parser.or()?;
     match parser.peek() {
         None => Ok(expr),
@@ -37,6 +50,9 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
+    /// Nesting of the expression being read: recursion, and chains of casts and operators
+    /// that the loops below build into nested trees.
+    depth: usize,
 }
 
 /// Words that continue a multi-word type name such as `timestamp with time zone`.
@@ -115,16 +131,33 @@ impl Parser {
         })
     }
 
-    fn not(&mut self) -> Result<Expr, ParseError> {
-        if self.at_keyword("not") {
-            self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+    /// Runs `read` one nesting level deeper, refusing to go past [`MAX_DEPTH`].
+    fn nested<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<T, ParseError>,
+    ) -> Result<T, ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ParseError::TooDeep);
         }
-        self.binary()
+        self.depth += 1;
+        let result = read(self);
+        self.depth -= 1;
+        result
+    }
+
+    fn not(&mut self) -> Result<Expr, ParseError> {
+        self.nested(|parser| {
+            if parser.at_keyword("not") {
+                parser.pos += 1;
+                return Ok(Expr::Not(Box::new(parser.not()?)));
+            }
+            parser.binary()
+        })
     }
 
     fn binary(&mut self) -> Result<Expr, ParseError> {
         let mut left = self.postfix()?;
+        let mut links = 0;
         loop {
             let op = match self.peek() {
                 Some(Token::Operator(op)) => op.clone(),
@@ -142,11 +175,23 @@ impl Parser {
                 | "IS NOT FALSE" | "IS UNKNOWN" | "IS NOT UNKNOWN" => Expr::Literal(op.clone()),
                 _ => self.postfix()?,
             };
+            links += 1;
+            self.check_chain(links)?;
             left = Expr::Binary {
                 op,
                 left: Box::new(left),
                 right: Box::new(right),
             };
+        }
+    }
+
+    /// A chain of `links` casts or operators read by a loop nests as deep as that many
+    /// levels of recursion would.
+    fn check_chain(&self, links: usize) -> Result<(), ParseError> {
+        if self.depth + links > MAX_DEPTH {
+            Err(ParseError::TooDeep)
+        } else {
+            Ok(())
         }
     }
 
@@ -185,7 +230,10 @@ impl Parser {
 
     fn postfix(&mut self) -> Result<Expr, ParseError> {
         let mut expr = self.primary()?;
+        let mut links = 0;
         loop {
+            links += 1;
+            self.check_chain(links)?;
             if self.eat(&Token::Cast) {
                 let type_name = self.type_name()?;
                 expr = Expr::Cast(Box::new(expr), type_name);
@@ -251,6 +299,10 @@ impl Parser {
     }
 
     fn primary(&mut self) -> Result<Expr, ParseError> {
+        self.nested(Self::primary_at_this_depth)
+    }
+
+    fn primary_at_this_depth(&mut self) -> Result<Expr, ParseError> {
         match self.peek().cloned() {
             Some(Token::LeftParen) => self.parenthesised(),
             Some(Token::String(s)) | Some(Token::Number(s)) => {
@@ -472,6 +524,20 @@ mod tests {
         ] {
             parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
         }
+    }
+
+    #[test]
+    fn refuses_expressions_nested_too_deep_without_overflowing_the_stack() {
+        for (open, close) in [("(NOT ", ")"), ("(- ", ")"), ("f(", ")"), ("(", " = 1)")] {
+            let deep = format!("{}true{}", open.repeat(5000), close.repeat(5000));
+            assert_eq!(parse(&deep), Err(ParseError::TooDeep), "{open}");
+        }
+        let casts = format!("x{}", "::integer".repeat(5000));
+        assert_eq!(parse(&casts), Err(ParseError::TooDeep));
+        let operators = format!("x{}", " + 1".repeat(5000));
+        assert_eq!(parse(&operators), Err(ParseError::TooDeep));
+        let nested_enough = format!("{}true{}", "(NOT ".repeat(50), ")".repeat(50));
+        assert!(parse(&nested_enough).is_ok());
     }
 
     #[test]
