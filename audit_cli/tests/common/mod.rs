@@ -164,7 +164,7 @@ pub fn run_cli_with_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Outp
     command.output().expect("run cauldron-audit")
 }
 
-/// A fresh empty directory (no `cauldron.toml` above it either, under the temp dir).
+/// A fresh directory under the temp dir, holding only an empty `cauldron.toml`.
 pub fn empty_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "cauldron-audit-test-{}-{}",
@@ -172,6 +172,9 @@ pub fn empty_dir() -> PathBuf {
         COUNTER.fetch_add(1, Ordering::SeqCst)
     ));
     std::fs::create_dir_all(&dir).expect("create temp dir");
+    // An empty configuration (all defaults) stops the upward search here, so a stray
+    // cauldron.toml in the temporary directory or above cannot change what a test sees.
+    std::fs::write(dir.join("cauldron.toml"), "").expect("write empty configuration");
     dir
 }
 
