@@ -35,6 +35,26 @@ AS $$
                    AND polname = 'cauldron_isolation')
 $$;
 
+-- The nearest isolated table `relid` descends from (as a partition or by plain
+-- inheritance), or NULL.
+CREATE FUNCTION cauldron.isolated_ancestor(relid oid) RETURNS regclass
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE ancestors (relid, level) AS (
+        SELECT parent.inhparent, 1 FROM pg_inherits AS parent WHERE parent.inhrelid = relid
+        UNION
+        SELECT parent.inhparent, ancestors.level + 1
+          FROM pg_inherits AS parent
+          JOIN ancestors ON parent.inhrelid = ancestors.relid
+    )
+    SELECT ancestors.relid::regclass
+      FROM ancestors
+     WHERE cauldron.is_isolated_table(ancestors.relid)
+     ORDER BY ancestors.level
+     LIMIT 1
+$$;
+
 -- Reports one problem: WARNING, rejection, or (for what auto can fix) nothing.
 CREATE FUNCTION cauldron.guard_report(target oid, problem text, hint text) RETURNS void
     LANGUAGE plpgsql
@@ -62,7 +82,6 @@ DECLARE
     mode text := cauldron.guard_mode();
     relation pg_class;
     tenant pg_attribute;
-    isolated_ancestor regclass;
     member record;
 BEGIN
     -- guard_allowed: one of the extension's helpers is at work on this table and will
@@ -120,14 +139,11 @@ BEGIN
         LOOP
             PERFORM cauldron.guard_partition(member.relid, target::regclass);
         END LOOP;
-    ELSIF relation.relispartition THEN
-        SELECT ancestor.relid::regclass INTO isolated_ancestor
-          FROM pg_partition_ancestors(target) AS ancestor
-         WHERE ancestor.relid <> target AND cauldron.is_isolated_table(ancestor.relid)
-         LIMIT 1;
-        -- guard_allowed: isolate() is at work on this very partition.
-        IF isolated_ancestor IS NOT NULL AND NOT cauldron.guard_allowed(target) THEN
-            PERFORM cauldron.guard_partition(target, isolated_ancestor);
+    ELSIF cauldron.isolated_ancestor(target) IS NOT NULL THEN
+        -- A partition or an inheritance child of an isolated table. guard_allowed:
+        -- isolate() is at work on this very table.
+        IF NOT cauldron.guard_allowed(target) THEN
+            PERFORM cauldron.guard_partition(target, cauldron.isolated_ancestor(target));
         END IF;
     ELSIF created AND mode = 'auto' THEN
         PERFORM cauldron.isolate(target::regclass);
@@ -159,18 +175,23 @@ BEGIN
 END
 $$;
 
--- A partition under an isolated table that is not isolated itself.
+-- A partition or inheritance child under an isolated table that is not isolated itself.
 CREATE FUNCTION cauldron.guard_partition(target oid, parent regclass) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    relation_to_parent text := CASE
+        WHEN (SELECT relispartition FROM pg_class WHERE oid = target) THEN 'is a partition of'
+        ELSE 'inherits from' END;
 BEGIN
     IF cauldron.guard_mode() = 'auto' THEN
         PERFORM cauldron.isolate_one(target);
-        RAISE NOTICE 'cauldron guard: isolated partition % of %', target::regclass, parent;
+        RAISE NOTICE 'cauldron guard: isolated %, which % %', target::regclass,
+                     relation_to_parent, parent;
     ELSE
         PERFORM cauldron.guard_report(target,
-            format('is a partition of isolated table %s but is not isolated', parent),
+            format('%s isolated table %s but is not isolated', relation_to_parent, parent),
             format('Run SELECT cauldron.isolate(%L);', parent::text));
     END IF;
 END

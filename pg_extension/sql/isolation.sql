@@ -103,15 +103,24 @@ AS $$
     )
 $$;
 
--- The table and, when it is partitioned, every partition below it, with their depth.
--- pg_partition_tree() alone returns nothing for a table outside any partition tree.
+-- The table and every table below it, partitions and plain inheritance children alike
+-- (pg_inherits holds both), with their depth. A child queried directly is checked against
+-- its own policies, not its parent's, so whatever isolates the parent must isolate it too.
+-- A table reached along two paths (multiple inheritance) appears once, at its shallowest.
 CREATE FUNCTION cauldron.table_tree(tbl regclass) RETURNS TABLE (relid regclass, level integer)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT tree.relid, tree.level FROM pg_partition_tree(tbl) AS tree
-    UNION
-    SELECT tbl, 0
+    WITH RECURSIVE tree (relid, level) AS (
+        SELECT tbl::oid, 0
+        UNION
+        SELECT child.inhrelid, tree.level + 1
+          FROM pg_inherits AS child
+          JOIN tree ON child.inhparent = tree.relid
+    )
+    SELECT tree.relid::regclass, min(tree.level)
+      FROM tree
+     GROUP BY tree.relid
 $$;
 
 -- Adds the tenant column `cauldron_id varchar(50) NOT NULL DEFAULT current_cauldron()`.
@@ -338,6 +347,22 @@ BEGIN
 END
 $$;
 
+-- Whether isolate_schema() reaches `relid` through a parent it isolates anyway: a parent
+-- (partitioned, or by plain inheritance) in the same schema that is not shared.
+CREATE FUNCTION cauldron.isolated_through_parent(relid oid, schema_oid oid) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (
+        SELECT 1
+          FROM pg_inherits AS inheritance
+          JOIN pg_class AS parent ON parent.oid = inheritance.inhparent
+         WHERE inheritance.inhrelid = relid
+           AND parent.relnamespace = schema_oid
+           AND NOT cauldron.is_shared(parent.oid)
+    )
+$$;
+
 -- Isolates every table of a schema that is not shared. All or nothing: if any table lacks
 -- the tenant column, nothing is changed and the error lists them.
 CREATE FUNCTION cauldron.isolate_schema(schema_name name)
@@ -359,7 +384,7 @@ BEGIN
     SELECT string_agg(class.oid::regclass::text, ', ' ORDER BY class.relname) INTO missing
       FROM pg_class AS class
      WHERE class.relnamespace = schema_oid AND class.relkind IN ('r', 'p')
-       AND NOT class.relispartition
+       AND NOT cauldron.isolated_through_parent(class.oid, schema_oid)
        AND NOT cauldron.is_shared(class.oid)
        AND NOT EXISTS (SELECT 1 FROM pg_depend WHERE classid = 'pg_class'::regclass
                        AND objid = class.oid AND deptype = 'e')
@@ -383,7 +408,7 @@ BEGIN
           FROM pg_class AS class
           CROSS JOIN LATERAL cauldron.isolate(class.oid) AS isolated
          WHERE class.relnamespace = schema_oid AND class.relkind IN ('r', 'p')
-           AND NOT class.relispartition
+           AND NOT cauldron.isolated_through_parent(class.oid, schema_oid)
            AND NOT cauldron.is_shared(class.oid)
            AND NOT EXISTS (SELECT 1 FROM pg_depend WHERE classid = 'pg_class'::regclass
                            AND objid = class.oid AND deptype = 'e');

@@ -29,7 +29,7 @@ extension_sql_file!(
 extension_sql_file!(
     "../sql/status.sql",
     name = "status",
-    requires = ["isolation", "foreign_keys"]
+    requires = ["isolation", "foreign_keys", "guard"]
 );
 extension_sql_file!("../sql/guard.sql", name = "guard", requires = ["isolation"]);
 extension_sql_file!("../sql/privileges.sql", name = "privileges", finalize);

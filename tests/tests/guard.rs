@@ -231,6 +231,48 @@ fn enforce_rejects_partitions_that_escape_their_parents_isolation() {
 }
 
 #[test]
+fn enforce_rejects_inheritance_children_that_escape_their_parents_isolation() {
+    // A child queried directly is checked against its own policies, as a partition is.
+    let fixture = fixture("enforce");
+    let mut owner = fixture.owner();
+    let message = expect_sqlstate(
+        owner.batch_execute("CREATE TABLE notes_archive () INHERITS (notes)"),
+        &SqlState::INVALID_TABLE_DEFINITION,
+    );
+    assert!(
+        message.contains("inherits from isolated table public.notes"),
+        "{message}"
+    );
+    owner
+        .batch_execute(
+            "SET cauldron.guard = off;
+             CREATE TABLE notes_old (id int, cauldron_id varchar(50) NOT NULL);
+             RESET cauldron.guard",
+        )
+        .unwrap();
+    expect_sqlstate(
+        owner.batch_execute("ALTER TABLE notes_old INHERIT notes"),
+        &SqlState::INVALID_TABLE_DEFINITION,
+    );
+    // isolate() follows inheritance as it follows partitions.
+    owner
+        .batch_execute(
+            "SELECT * FROM cauldron.isolate('notes_old');
+             ALTER TABLE notes_old INHERIT notes;
+             SELECT * FROM cauldron.release('notes');",
+        )
+        .unwrap();
+    assert!(
+        !isolated(&mut owner, "notes_old"),
+        "release() follows it too"
+    );
+    owner
+        .batch_execute("SELECT * FROM cauldron.isolate('notes')")
+        .unwrap();
+    assert!(isolated(&mut owner, "notes_old"));
+}
+
+#[test]
 fn the_helpers_work_under_an_enforcing_guard() {
     let fixture = fixture("enforce");
     let mut owner = fixture.owner();
@@ -296,6 +338,10 @@ fn auto_gives_new_tables_the_tenant_column_and_isolation() {
         )
         .unwrap();
     assert!(isolated(&mut owner, "events_2027"));
+    owner
+        .batch_execute("CREATE TABLE notes_archive () INHERITS (notes)")
+        .unwrap();
+    assert!(isolated(&mut owner, "notes_archive"));
     // With rows and no cauldron to give them, auto cannot fix the table and says why.
     expect_sqlstate(
         owner.batch_execute("CREATE TABLE filled AS SELECT 1 AS id"),
