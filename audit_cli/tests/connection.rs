@@ -67,6 +67,21 @@ fn unknown_role_and_missing_database() {
 }
 
 #[test]
+fn login_refused_by_the_server() {
+    // The server refuses the role at authentication (SQLSTATE 28000), as it would a wrong
+    // password: the audit must say so in one line, not report an empty database.
+    let database =
+        TestDatabase::create_with_sql(&format!("CREATE ROLE {}_nologin NOLOGIN;", "@PREFIX@"));
+    let mut settings = server_settings();
+    settings.set("dbname", &database.name);
+    settings.set("user", &format!("{}_nologin", database.prefix));
+    assert_connection_error(
+        &audit(&settings.to_keyword_string()),
+        "is not permitted to log in",
+    );
+}
+
+#[test]
 fn server_that_never_answers_hits_the_connect_timeout() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
