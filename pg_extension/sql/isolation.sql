@@ -103,6 +103,31 @@ AS $$
     )
 $$;
 
+-- Refuses the tables the helpers never change: system catalogs, TOAST tables, and the
+-- extension's own registry. Without this a helper would fail later with a misleading
+-- message (a hint to add a tenant column to pg_class) or, worse, succeed.
+CREATE FUNCTION cauldron.require_user_table(relid oid, function_name text) RETURNS void
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    schema_name name;
+BEGIN
+    SELECT namespace.nspname INTO schema_name
+      FROM pg_class AS class
+      JOIN pg_namespace AS namespace ON namespace.oid = class.relnamespace
+     WHERE class.oid = relid;
+    IF schema_name IN ('pg_catalog', 'information_schema', 'cauldron')
+       OR schema_name ~ '^pg_toast' THEN
+        RAISE EXCEPTION '% is not a table of a user schema', relid::regclass
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = format('cauldron.%s() never changes the tables of schema %s.',
+                                  function_name, schema_name),
+                  HINT = 'System catalogs and the extension''s registry are not tenant data.';
+    END IF;
+END
+$$;
+
 -- The table and every table below it, partitions and plain inheritance children alike
 -- (pg_inherits holds both), with their depth. A child queried directly is checked against
 -- its own policies, not its parent's, so whatever isolates the parent must isolate it too.
@@ -141,6 +166,7 @@ DECLARE
     current_id text;
 BEGIN
     PERFORM cauldron.require_argument('add_tenant_column', 'tbl', tbl IS NULL);
+    PERFORM cauldron.require_user_table(tbl, 'add_tenant_column');
     SELECT * INTO relation FROM pg_class WHERE oid = tbl;
     IF relation.relkind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION 'cannot add a tenant column to %', tbl
@@ -295,6 +321,7 @@ CREATE FUNCTION cauldron.isolate(tbl regclass)
 AS $$
 BEGIN
     PERFORM cauldron.require_argument('isolate', 'tbl', tbl IS NULL);
+    PERFORM cauldron.require_user_table(tbl, 'isolate');
     RETURN QUERY
         -- Partitions first: the guard objects to an isolated table with partitions that
         -- are not, so the parent's policy comes last.

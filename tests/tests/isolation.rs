@@ -148,6 +148,36 @@ fn isolate_refuses_a_table_without_the_tenant_column_with_a_hint() {
 }
 
 #[test]
+fn helpers_refuse_system_catalogs_and_the_registry() {
+    let database = database();
+    let mut client = database.superuser();
+    for table in ["pg_class", "information_schema.sql_features", "cauldron.cauldrons"] {
+        for call in [
+            format!("SELECT * FROM cauldron.isolate('{table}')"),
+            format!("SELECT cauldron.add_tenant_column('{table}')"),
+        ] {
+            let error = client.query(call.as_str(), &[]).unwrap_err();
+            let error = error.as_db_error().unwrap();
+            assert_eq!(error.code(), &SqlState::WRONG_OBJECT_TYPE, "{call}");
+            assert!(
+                error.message().contains("is not a table of a user schema"),
+                "{call}: {}",
+                error.message()
+            );
+        }
+    }
+    let policies: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_policy WHERE polrelid IN
+                 ('pg_class'::regclass, 'cauldron.cauldrons'::regclass)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(policies, 0);
+}
+
+#[test]
 fn isolate_writes_the_policy_once_and_release_undoes_it_exactly() {
     let database = database();
     let mut client = database.superuser();
