@@ -151,7 +151,11 @@ fn isolate_refuses_a_table_without_the_tenant_column_with_a_hint() {
 fn helpers_refuse_system_catalogs_and_the_registry() {
     let database = database();
     let mut client = database.superuser();
-    for table in ["pg_class", "information_schema.sql_features", "cauldron.cauldrons"] {
+    for table in [
+        "pg_class",
+        "information_schema.sql_features",
+        "cauldron.cauldrons",
+    ] {
         for call in [
             format!("SELECT * FROM cauldron.isolate('{table}')"),
             format!("SELECT cauldron.add_tenant_column('{table}')"),
