@@ -20,8 +20,7 @@ AS $$
          WHERE class.oid = relid
            AND class.relkind IN ('r', 'p')
            AND class.relpersistence <> 't'
-           AND namespace.nspname NOT IN ('pg_catalog', 'information_schema', 'cauldron')
-           AND namespace.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+           AND NOT cauldron.is_system_schema(namespace.nspname)
            AND NOT EXISTS (SELECT 1 FROM pg_depend WHERE classid = 'pg_class'::regclass
                            AND objid = class.oid AND deptype = 'e')
     ) AND NOT cauldron.is_shared(relid)
@@ -83,6 +82,7 @@ DECLARE
     relation pg_class;
     tenant pg_attribute;
     member record;
+    ancestor regclass;
 BEGIN
     -- guard_allowed: one of the extension's helpers is at work on this table and will
     -- leave it in a good state before it returns.
@@ -129,21 +129,25 @@ BEGIN
                 format('Restore it with SELECT cauldron.isolate(%L);', target::regclass::text));
         END IF;
         PERFORM cauldron.guard_check_policies(target);
-        -- Partitions attached to an isolated table must be isolated too, or they can be
-        -- queried directly without any policy.
+        -- Partitions and inheritance children of an isolated table must be isolated too,
+        -- or they can be queried directly without any policy.
         FOR member IN
             SELECT tree.relid FROM cauldron.table_tree(target::regclass) AS tree
              WHERE tree.relid <> target AND NOT cauldron.is_isolated_table(tree.relid)
                AND cauldron.guard_watches(tree.relid)
                AND NOT cauldron.guard_allowed(tree.relid)
         LOOP
-            PERFORM cauldron.guard_partition(member.relid, target::regclass);
+            PERFORM cauldron.guard_child(member.relid, target::regclass);
         END LOOP;
-    ELSIF cauldron.isolated_ancestor(target) IS NOT NULL THEN
+        RETURN;
+    END IF;
+
+    ancestor := cauldron.isolated_ancestor(target);
+    IF ancestor IS NOT NULL THEN
         -- A partition or an inheritance child of an isolated table. guard_allowed:
         -- isolate() is at work on this very table.
         IF NOT cauldron.guard_allowed(target) THEN
-            PERFORM cauldron.guard_partition(target, cauldron.isolated_ancestor(target));
+            PERFORM cauldron.guard_child(target, ancestor);
         END IF;
     ELSIF created AND mode = 'auto' THEN
         PERFORM cauldron.isolate(target::regclass);
@@ -176,7 +180,7 @@ END
 $$;
 
 -- A partition or inheritance child under an isolated table that is not isolated itself.
-CREATE FUNCTION cauldron.guard_partition(target oid, parent regclass) RETURNS void
+CREATE FUNCTION cauldron.guard_child(target oid, parent regclass) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$

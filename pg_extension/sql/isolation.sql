@@ -103,9 +103,19 @@ AS $$
     )
 $$;
 
--- Refuses the tables the helpers never change: system catalogs, TOAST tables, and the
--- extension's own registry. Without this a helper would fail later with a misleading
--- message (a hint to add a tenant column to pg_class) or, worse, succeed.
+-- Schemas whose tables are never tenant data: the system's (TOAST and temporary-TOAST
+-- included) and the extension's own registry. The helpers refuse their tables and the
+-- guard does not look at them.
+CREATE FUNCTION cauldron.is_system_schema(schema_name name) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT schema_name IN ('pg_catalog', 'information_schema', 'cauldron')
+           OR schema_name ~ '^pg_toast'
+$$;
+
+-- Refuses the tables of system schemas. Without this a helper would fail later with a
+-- misleading message (a hint to add a tenant column to pg_class) or, worse, succeed.
 CREATE FUNCTION cauldron.require_user_table(relid oid, function_name text) RETURNS void
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -117,8 +127,7 @@ BEGIN
       FROM pg_class AS class
       JOIN pg_namespace AS namespace ON namespace.oid = class.relnamespace
      WHERE class.oid = relid;
-    IF schema_name IN ('pg_catalog', 'information_schema', 'cauldron')
-       OR schema_name ~ '^pg_toast' THEN
+    IF cauldron.is_system_schema(schema_name) THEN
         RAISE EXCEPTION '% is not a table of a user schema', relid::regclass
             USING ERRCODE = 'wrong_object_type',
                   DETAIL = format('cauldron.%s() never changes the tables of schema %s.',

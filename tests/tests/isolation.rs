@@ -313,6 +313,11 @@ fn isolate_schema_reports_each_table_and_is_all_or_nothing() {
             "CREATE SCHEMA app;
              CREATE TABLE app.a (cauldron_id varchar(50) NOT NULL);
              CREATE TABLE app.b (cauldron_id varchar(50) NOT NULL);
+             CREATE TABLE app.b_archive () INHERITS (app.b);
+             CREATE TABLE app.p (cauldron_id varchar(50) NOT NULL, at date)
+                 PARTITION BY RANGE (at);
+             CREATE TABLE app.p_2026 PARTITION OF app.p
+                 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
              CREATE TABLE app.lookup (code text);
              CREATE TABLE app.forgotten (id int);",
         )
@@ -350,8 +355,12 @@ fn isolate_schema_reports_each_table_and_is_all_or_nothing() {
         vec![
             ("app.a".into(), "isolated".into()),
             ("app.b".into(), "isolated".into()),
+            // Children come once, through their parent's isolate().
+            ("app.b_archive".into(), "isolated".into()),
             ("app.forgotten".into(), "isolated".into()),
             ("app.lookup".into(), "unchanged: shared".into()),
+            ("app.p".into(), "isolated".into()),
+            ("app.p_2026".into(), "isolated".into()),
         ]
     );
     expect_sqlstate(

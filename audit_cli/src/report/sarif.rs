@@ -63,7 +63,11 @@ fn result(finding: &Finding) -> Value {
         "table"
     };
     let mut location = json!({
-        "logicalLocations": [{ "name": finding.object, "fullyQualifiedName": qualified, "kind": kind }]
+        "logicalLocations": [{
+            "name": finding.object,
+            "fullyQualifiedName": qualified,
+            "kind": kind,
+        }]
     });
     if let Some(source) = &finding.location {
         location["physicalLocation"] = json!({

@@ -74,7 +74,7 @@ pub(crate) fn isolation_policy_sql(context: &Context<'_>, table: &Relation) -> S
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::model::{Policy, PolicyCommand};
+    use crate::model::PolicyCommand;
     use crate::Rule;
 
     #[test]
@@ -91,7 +91,7 @@ mod tests {
         open_insert.policies[0].command = PolicyCommand::Select;
         open_insert
             .policies
-            .push(policy(PolicyCommand::Insert, None, Some("true")));
+            .push(policy(PolicyCommand::Insert, true, None, Some("true")));
         let findings = run(
             Rule::MissingIsolationPolicy,
             vec![none, other_column, ored, open_insert],
@@ -122,15 +122,20 @@ mod tests {
     fn quiet_for_one_isolation_policy_per_command() {
         let mut per_command = isolated_table(1, "stories");
         per_command.policies = vec![
-            policy(PolicyCommand::Select, Some(ISOLATION), None),
-            policy(PolicyCommand::Insert, None, Some(ISOLATION)),
-            policy(PolicyCommand::Update, Some(ISOLATION), Some(ISOLATION)),
-            policy(PolicyCommand::Delete, Some(ISOLATION), None),
+            policy(PolicyCommand::Select, true, Some(ISOLATION), None),
+            policy(PolicyCommand::Insert, true, None, Some(ISOLATION)),
+            policy(
+                PolicyCommand::Update,
+                true,
+                Some(ISOLATION),
+                Some(ISOLATION),
+            ),
+            policy(PolicyCommand::Delete, true, Some(ISOLATION), None),
         ];
         // Only reads have a policy: PostgreSQL refuses every write, which keeps each
         // cauldron to its own rows too.
         let mut read_only = isolated_table(2, "archive");
-        read_only.policies = vec![policy(PolicyCommand::Select, Some(ISOLATION), None)];
+        read_only.policies = vec![policy(PolicyCommand::Select, true, Some(ISOLATION), None)];
         assert!(run(Rule::MissingIsolationPolicy, vec![per_command, read_only]).is_empty());
     }
 
@@ -139,22 +144,11 @@ mod tests {
         // UPDATE's new rows are not checked: its USING is isolated, its WITH CHECK is not.
         let mut table = isolated_table(1, "stories");
         table.policies = vec![
-            policy(PolicyCommand::Select, Some(ISOLATION), None),
-            policy(PolicyCommand::Insert, None, Some(ISOLATION)),
-            policy(PolicyCommand::Update, Some(ISOLATION), Some("true")),
-            policy(PolicyCommand::Delete, Some(ISOLATION), None),
+            policy(PolicyCommand::Select, true, Some(ISOLATION), None),
+            policy(PolicyCommand::Insert, true, None, Some(ISOLATION)),
+            policy(PolicyCommand::Update, true, Some(ISOLATION), Some("true")),
+            policy(PolicyCommand::Delete, true, Some(ISOLATION), None),
         ];
         assert_eq!(run(Rule::MissingIsolationPolicy, vec![table]).len(), 1);
-    }
-
-    fn policy(command: PolicyCommand, using: Option<&str>, check: Option<&str>) -> Policy {
-        Policy {
-            name: format!("{}_policy", command.as_sql().to_lowercase()),
-            command,
-            roles: vec!["public".into()],
-            permissive: true,
-            using: using.map(str::to_string),
-            with_check: check.map(str::to_string),
-        }
     }
 }

@@ -59,6 +59,23 @@ pub fn isolation_policy() -> Policy {
     }
 }
 
+/// A policy for `PUBLIC`, named after its command.
+pub fn policy(
+    command: PolicyCommand,
+    permissive: bool,
+    using: Option<&str>,
+    check: Option<&str>,
+) -> Policy {
+    Policy {
+        name: format!("{}_policy", command.as_sql().to_lowercase()),
+        command,
+        roles: vec!["public".into()],
+        permissive,
+        using: using.map(str::to_string),
+        with_check: check.map(str::to_string),
+    }
+}
+
 /// A table in schema `app` with no columns at all.
 pub fn plain_table(id: u32, name: &str) -> Relation {
     let mut table = Relation::new(

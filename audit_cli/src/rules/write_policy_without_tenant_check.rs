@@ -71,29 +71,18 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::model::{Policy, PolicyCommand};
+    use crate::model::PolicyCommand;
     use crate::Rule;
-
-    fn policy(command: PolicyCommand, permissive: bool, check: Option<&str>) -> Policy {
-        Policy {
-            name: "p".into(),
-            command,
-            roles: vec!["public".into()],
-            permissive,
-            using: None,
-            with_check: check.map(str::to_string),
-        }
-    }
 
     #[test]
     fn fires_on_unchecked_insert_and_unchecked_all() {
         let mut table = isolated_table(1, "stories");
         table
             .policies
-            .push(policy(PolicyCommand::Insert, true, Some("true")));
+            .push(policy(PolicyCommand::Insert, true, None, Some("true")));
         table
             .policies
-            .push(policy(PolicyCommand::Insert, true, None));
+            .push(policy(PolicyCommand::Insert, true, None, None));
         let mut all = isolated_table(2, "notes");
         all.policies[0].with_check = Some("((cauldron_id)::text <> ''::text)".into());
         assert_eq!(
@@ -107,14 +96,14 @@ mod tests {
         let mut table = isolated_table(1, "stories");
         table
             .policies
-            .push(policy(PolicyCommand::Select, true, None));
+            .push(policy(PolicyCommand::Select, true, None, None));
         assert!(run(Rule::WritePolicyWithoutTenantCheck, vec![table.clone()]).is_empty());
         table
             .policies
-            .push(policy(PolicyCommand::Insert, true, Some("true")));
+            .push(policy(PolicyCommand::Insert, true, None, Some("true")));
         table
             .policies
-            .push(policy(PolicyCommand::Insert, false, Some(ISOLATION)));
+            .push(policy(PolicyCommand::Insert, false, None, Some(ISOLATION)));
         assert!(run(Rule::WritePolicyWithoutTenantCheck, vec![table]).is_empty());
     }
 
@@ -125,10 +114,10 @@ mod tests {
         let mut table = isolated_table(1, "stories");
         table
             .policies
-            .push(policy(PolicyCommand::All, false, Some("true")));
+            .push(policy(PolicyCommand::All, false, None, Some("true")));
         table
             .policies
-            .push(policy(PolicyCommand::Update, false, None));
+            .push(policy(PolicyCommand::Update, false, None, None));
         assert!(run(Rule::WritePolicyWithoutTenantCheck, vec![table]).is_empty());
     }
 }
